@@ -1,0 +1,51 @@
+//! How a login ends (flow-file.md §2 `outcome` and `error`).
+
+use serde::Serialize;
+
+/// The login's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Every Action ran and the login completes.
+    Allowed,
+    /// `api.access.deny` or an equivalent.
+    Denied,
+    /// An Action threw, timed out or broke a limit, an MFA rule failed the
+    /// transaction, or the user failed a prompt.
+    Failed,
+    /// A redirect had no `responses.continue` entry.
+    RedirectPending,
+}
+
+/// The report's `error.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `api.access.deny`.
+    AccessDenied,
+    /// An MFA command failed a rule (`mfar`).
+    MfaRule,
+    /// The user failed an MFA prompt.
+    MfaFailed,
+    /// A fifth MFA command.
+    TooManyMfaCommands,
+    /// The Action threw or rejected.
+    ActionError,
+    /// The execution limit was reached.
+    Timeout,
+    /// The JS heap limit was reached.
+    MemoryLimit,
+}
+
+/// The report's `error` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowError {
+    /// Machine-readable code.
+    pub code: ErrorCode,
+    /// Human-readable message (what the application would get as
+    /// `error_description`).
+    pub message: String,
+    /// The Action that caused it.
+    pub action: Option<String>,
+}

@@ -1,0 +1,2 @@
+//! rt
+pub use deno_core;
