@@ -1,2 +1,54 @@
-//! rt
-pub use deno_core;
+//! The JS host of `actions`: a deno_core `JsRuntime` (QuickJS by default, V8
+//! with the `v8` feature) that loads Auth0 post-login Action code and routes
+//! every `api.*` call through an op into [`actions_core`].
+//!
+//! This crate owns the engine: creating runtimes, compiling and initialising
+//! Action modules, invoking handlers with a time budget and a heap cap, and
+//! capturing console output. It knows nothing about flow files or reports;
+//! `actions-flow` drives it.
+
+#![deny(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod host;
+mod ops;
+mod state;
+mod watchdog;
+
+pub use host::{
+    ActionSource, Failure, FailureKind, Host, HostError, HostOptions, Invocation, LoadError,
+};
+pub use state::{ConsoleLine, CONSOLE_LIMIT_BYTES};
+
+#[cfg(all(not(feature = "quickjs"), not(feature = "v8")))]
+compile_error!("enable one JS engine backend: the `quickjs` (default) or the `v8` feature");
+
+deno_core::extension!(
+    actions_runtime,
+    ops = [
+        ops::host::op_host_event,
+        ops::host::op_host_now,
+        ops::host::op_host_seed,
+        ops::host::op_host_console,
+        ops::host::op_host_handler_failed,
+        ops::api::op_access_deny,
+        ops::api::op_access_token_set_custom_claim,
+        ops::api::op_id_token_set_custom_claim,
+        ops::api::op_authentication_challenge_with,
+        ops::api::op_authentication_challenge_with_any,
+        ops::api::op_authentication_enroll_with,
+        ops::api::op_authentication_enroll_with_any,
+        ops::api::op_user_set_app_metadata,
+        ops::api::op_user_set_user_metadata,
+    ],
+    esm_entry_point = "ext:actions_runtime/99_main.js",
+    esm = [
+        dir "../../js-runtime",
+        "01_errors.js",
+        "02_console.js",
+        "03_determinism.js",
+        "04_api.js",
+        "99_main.js",
+    ],
+    state = |state| state.put(state::HostState::default()),
+);

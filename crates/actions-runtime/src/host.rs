@@ -1,0 +1,424 @@
+//! [`Host`]: one JS runtime with the `actions_runtime` extension, the loaded
+//! Action modules, and a watchdog. Compiles and initialises Actions, invokes
+//! their handlers under a time budget, and returns what happened. It does not
+//! decide what a failure means for the login: `actions-flow` does.
+
+use std::time::{Duration, Instant};
+
+use actions_core::Transaction;
+use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
+
+use crate::state::{ConsoleLine, HostState};
+use crate::watchdog::Watchdog;
+
+/// Engine settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostOptions {
+    /// JS heap cap in MiB (flow-file.md §1 `limits.memory_mb`, default 128).
+    pub memory_mb: usize,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        HostOptions { memory_mb: 128 }
+    }
+}
+
+/// An Action's code and the name it goes by in stack traces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionSource {
+    /// How stack traces and errors name the file, e.g. `actions/deny.js`.
+    pub file: String,
+    /// The CommonJS source.
+    pub code: String,
+}
+
+/// An Action that cannot run at all: bad input (flow-file.md §5, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// The code does not parse.
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file as named in [`ActionSource::file`].
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// The engine's message, e.g. `SyntaxError: unexpected token`.
+        message: String,
+    },
+    /// The module has no `onExecutePostLogin` export.
+    #[error("{file}: the Action does not export `onExecutePostLogin` (expected `exports.onExecutePostLogin = async (event, api) => {{ ... }}`)")]
+    NoHandler {
+        /// The file.
+        file: String,
+    },
+}
+
+/// The engine itself failed (not the Action's fault).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("JS engine error: {0}")]
+pub struct HostError(pub String);
+
+/// Why a handler did not return normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// It threw or its promise rejected (or its module's initialisation did).
+    Threw,
+    /// It ran out of time, or awaited something that can never settle.
+    Timeout,
+    /// It hit the heap cap.
+    MemoryLimit,
+}
+
+/// A handler failure, as reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What kind.
+    pub kind: FailureKind,
+    /// The thrown value's `name` when it was an Error.
+    pub name: Option<String>,
+    /// `error.message`, or the string form of a non-Error throw.
+    pub message: String,
+    /// The stack, when there is one.
+    pub stack: Option<String>,
+}
+
+/// What one handler run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invocation {
+    /// Console lines, in order (those of the module's top-level code first,
+    /// on its first invocation).
+    pub console: Vec<ConsoleLine>,
+    /// `None` when the handler returned normally.
+    pub failure: Option<Failure>,
+    /// Wall time of the handler.
+    pub duration: Duration,
+}
+
+/// The wrapper Node puts around CommonJS code, on the code's first line so
+/// line numbers stay true; columns on line 1 are shifted by its length.
+const WRAPPER_HEAD: &str = "(function (exports, require, module, __filename, __dirname) {";
+const WRAPPER_TAIL: &str = "\n})";
+
+const CMD_REGISTER: i32 = 0;
+const CMD_INIT: i32 = 1;
+const CMD_INVOKE: i32 = 2;
+const CMD_BEGIN_FLOW: i32 = 3;
+
+#[derive(Default)]
+struct Loaded {
+    init_console: Vec<ConsoleLine>,
+    init_failure: Option<Failure>,
+}
+
+/// A JS runtime that runs Actions.
+pub struct Host {
+    runtime: JsRuntime,
+    dispatch: v8::Global<v8::Function>,
+    tokio: tokio::runtime::Runtime,
+    watchdog: Watchdog,
+    loaded: Vec<Loaded>,
+}
+
+/// Builds `v8::Global` arguments inside a scope of `$runtime`.
+macro_rules! js_args {
+    ($runtime:expr, |$scope:ident| [$($arg:expr),* $(,)?]) => {{
+        deno_core::scope!($scope, $runtime);
+        vec![$({
+            let local: v8::Local<v8::Value> = $arg;
+            v8::Global::new($scope, local)
+        }),*]
+    }};
+}
+
+impl Host {
+    /// Creates a runtime with the glue loaded and the engine's own globals
+    /// removed from the Actions' view.
+    pub fn new(options: HostOptions) -> Result<Host, HostError> {
+        let create_params =
+            v8::CreateParams::default().heap_limits(0, options.memory_mb.max(1) * 1024 * 1024);
+        let mut runtime = JsRuntime::try_new(RuntimeOptions {
+            extensions: vec![crate::actions_runtime::init()],
+            create_params: Some(create_params),
+            ..Default::default()
+        })
+        .map_err(|e| HostError(e.to_string()))?;
+        // Take the dispatcher, then remove everything that would give Action
+        // code a handle on the host (auth0-post-login §4: no ambient access).
+        let value = runtime
+            .execute_script(
+                "ext:actions_runtime/setup.js",
+                r#"(() => {
+                    const dispatch = globalThis.__actionsHostDispatch;
+                    for (const name of ["__actionsHostDispatch", "Deno", "__bootstrap", "gc", "__v8x_import_source"]) {
+                        delete globalThis[name];
+                    }
+                    return dispatch;
+                })()"#,
+            )
+            .map_err(|e| HostError(e.to_string()))?;
+        let dispatch = {
+            deno_core::scope!(scope, &mut runtime);
+            let local = v8::Local::new(scope, value);
+            let function =
+                v8::Local::<v8::Function>::try_from(local).map_err(|e| HostError(e.to_string()))?;
+            v8::Global::new(scope, function)
+        };
+        let tokio = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|e| HostError(e.to_string()))?;
+        let watchdog = Watchdog::new(runtime.v8_isolate().thread_safe_handle());
+        Ok(Host {
+            runtime,
+            dispatch,
+            tokio,
+            watchdog,
+            loaded: Vec::new(),
+        })
+    }
+
+    /// Starts a flow: seeds `Math.random` and sets the clock.
+    pub fn begin_flow(&mut self, seed: u32, virtual_now_ms: Option<i64>) -> Result<(), HostError> {
+        self.with_state(|host| {
+            host.seed = seed;
+            host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64);
+        });
+        let args = js_args!(&mut self.runtime, |scope| [v8::Integer::new(
+            scope,
+            CMD_BEGIN_FLOW
+        )
+        .into()]);
+        self.call(args, None)
+            .map(drop)
+            .map_err(|f| HostError(f.message))
+    }
+
+    /// Sets the time `Date.now()` returns (virtual clock), or `None` for the
+    /// system clock.
+    pub fn set_virtual_now(&mut self, virtual_now_ms: Option<i64>) {
+        self.with_state(|host| host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64));
+    }
+
+    /// Compiles an Action, runs its top-level code once (Node 22 semantics,
+    /// auth0-post-login §4.1) and checks that it exports `onExecutePostLogin`.
+    /// Returns the Action's index. A throw during initialisation is not a load
+    /// error: like Auth0, every invocation rethrows it.
+    pub fn load(&mut self, source: &ActionSource, budget: Duration) -> Result<usize, LoadError> {
+        let code = source
+            .code
+            .strip_prefix("#!")
+            .map_or_else(|| source.code.clone(), |rest| format!("//{rest}"));
+        let wrapped = format!("{WRAPPER_HEAD}{code}{WRAPPER_TAIL}");
+        let wrapper = match self.runtime.execute_script(source.file.clone(), wrapped) {
+            Ok(wrapper) => wrapper,
+            Err(error) => return Err(syntax_error(&source.file, &error)),
+        };
+        let index = self.loaded.len();
+        self.loaded.push(Loaded::default());
+        let args = js_args!(&mut self.runtime, |scope| [
+            v8::Integer::new(scope, CMD_REGISTER).into(),
+            v8::Integer::new(scope, index as i32).into(),
+            v8::Local::new(scope, &wrapper),
+            v8::String::new(scope, &source.file)
+                .expect("file name fits a JS string")
+                .into(),
+        ]);
+        if let Err(failure) = self.call(args, None) {
+            self.loaded[index].init_failure = Some(failure);
+            return Ok(index);
+        }
+        let args = js_args!(&mut self.runtime, |scope| [
+            v8::Integer::new(scope, CMD_INIT).into(),
+            v8::Integer::new(scope, index as i32).into(),
+        ]);
+        let status = self.call(args, Some(budget));
+        self.loaded[index].init_console =
+            self.with_state(|host| std::mem::take(&mut host.console).lines);
+        match status {
+            Ok(status) if status == "no-handler" => Err(LoadError::NoHandler {
+                file: source.file.clone(),
+            }),
+            Ok(_) => Ok(index),
+            Err(failure) => {
+                self.loaded[index].init_failure = Some(failure);
+                Ok(index)
+            }
+        }
+    }
+
+    /// Runs `handler` of the Action at `index` with `event_json` as its event.
+    /// The transaction is lent to the ops for the duration of the call.
+    pub fn invoke(
+        &mut self,
+        index: usize,
+        handler: &str,
+        event_json: String,
+        transaction: Transaction,
+        budget: Duration,
+    ) -> (Transaction, Invocation) {
+        let started = Instant::now();
+        let mut console = std::mem::take(&mut self.loaded[index].init_console);
+        if let Some(failure) = self.loaded[index]
+            .init_failure
+            .clone()
+            .filter(|f| f.kind != FailureKind::Threw)
+        {
+            return (
+                transaction,
+                Invocation {
+                    console,
+                    failure: Some(failure),
+                    duration: started.elapsed(),
+                },
+            );
+        }
+        self.with_state(|host| {
+            host.transaction = Some(transaction);
+            host.event_json = event_json;
+            host.failure = None;
+        });
+        let args = js_args!(&mut self.runtime, |scope| [
+            v8::Integer::new(scope, CMD_INVOKE).into(),
+            v8::Integer::new(scope, index as i32).into(),
+            v8::String::new(scope, handler)
+                .expect("handler name fits a JS string")
+                .into(),
+        ]);
+        let result = self.call(args, Some(budget));
+        let duration = started.elapsed();
+        self.with_state(|host| {
+            let transaction = host
+                .transaction
+                .take()
+                .expect("the transaction stays in the op state during a call");
+            console.append(&mut std::mem::take(&mut host.console).lines);
+            let failure = match result {
+                Err(failure) => Some(failure),
+                Ok(_) => host.failure.take().map(|json| thrown(&json)),
+            };
+            (
+                transaction,
+                Invocation {
+                    console,
+                    failure,
+                    duration,
+                },
+            )
+        })
+    }
+
+    fn with_state<R>(&mut self, f: impl FnOnce(&mut HostState) -> R) -> R {
+        let state = self.runtime.op_state();
+        let mut state = state.borrow_mut();
+        f(state.borrow_mut::<HostState>())
+    }
+
+    /// Calls the dispatcher and drives the event loop until its promise
+    /// settles, under an optional time budget. Returns the result as a string
+    /// (`undefined` for non-strings).
+    fn call(
+        &mut self,
+        args: Vec<v8::Global<v8::Value>>,
+        budget: Option<Duration>,
+    ) -> Result<String, Failure> {
+        if let Some(budget) = budget {
+            self.watchdog.arm(Instant::now() + budget);
+        }
+        let future = self.runtime.call_with_args(&self.dispatch, &args);
+        let result = self.tokio.block_on(
+            self.runtime
+                .with_event_loop_promise(future, PollEventLoopOptions::default()),
+        );
+        let timed_out = budget.is_some() && self.watchdog.disarm();
+        match result {
+            Ok(value) => {
+                deno_core::scope!(scope, &mut self.runtime);
+                let local = v8::Local::new(scope, value);
+                Ok(if local.is_string() {
+                    local.to_rust_string_lossy(scope)
+                } else {
+                    String::new()
+                })
+            }
+            Err(error) => {
+                let terminated = self.runtime.v8_isolate().is_execution_terminating() || timed_out;
+                self.runtime.v8_isolate().cancel_terminate_execution();
+                let text = error.to_string();
+                let kind = if timed_out {
+                    FailureKind::Timeout
+                } else if terminated || text.contains("out of memory") {
+                    FailureKind::MemoryLimit
+                } else if text.contains("Promise resolution is still pending") {
+                    FailureKind::Timeout
+                } else {
+                    FailureKind::Threw
+                };
+                let message = match kind {
+                    FailureKind::Timeout if !timed_out => {
+                        "the handler awaited a promise that can never settle; Auth0 would end the execution at its time limit".to_owned()
+                    }
+                    FailureKind::Timeout => format!(
+                        "the execution exceeded its time limit of {} ms",
+                        budget.unwrap_or_default().as_millis()
+                    ),
+                    FailureKind::MemoryLimit => "the execution exceeded its memory limit".to_owned(),
+                    FailureKind::Threw => text,
+                };
+                Err(Failure {
+                    kind,
+                    name: None,
+                    message,
+                    stack: None,
+                })
+            }
+        }
+    }
+}
+
+/// A compile error as file, line and column of the user's code.
+fn syntax_error(file: &str, error: &deno_core::error::JsError) -> LoadError {
+    let frame = error.frames.first();
+    let line = frame.and_then(|f| f.line_number).unwrap_or(1).max(1) as u32;
+    let mut column = frame.and_then(|f| f.column_number).unwrap_or(1).max(1) as u32;
+    if line == 1 {
+        column = column.saturating_sub(WRAPPER_HEAD.len() as u32).max(1);
+    }
+    let message = error
+        .exception_message
+        .strip_prefix("Uncaught ")
+        .unwrap_or(&error.exception_message)
+        .to_owned();
+    LoadError::Syntax {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Reads the glue's description of a thrown value.
+fn thrown(json: &str) -> Failure {
+    #[derive(serde::Deserialize)]
+    struct Thrown {
+        name: Option<String>,
+        message: String,
+        stack: Option<String>,
+    }
+    match serde_json::from_str::<Thrown>(json) {
+        Ok(t) => Failure {
+            kind: FailureKind::Threw,
+            name: t.name,
+            message: t.message,
+            stack: t.stack.filter(|s| !s.is_empty()),
+        },
+        Err(_) => Failure {
+            kind: FailureKind::Threw,
+            name: None,
+            message: json.to_owned(),
+            stack: None,
+        },
+    }
+}

@@ -1,0 +1,55 @@
+//! What the ops share through `OpState` while a handler runs: the login's
+//! [`Transaction`], the event JSON, the clock, the seed, console lines and the
+//! handler's failure. Owned by [`crate::Host`]; ops only borrow it.
+
+use actions_core::Transaction;
+use serde::Serialize;
+
+/// Console output kept per invocation: Auth0 caps an execution's log buffer at
+/// 256 KiB (auth0-post-login §4.4).
+pub const CONSOLE_LIMIT_BYTES: usize = 256 * 1024;
+
+/// One captured console line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsoleLine {
+    /// `log`, `info`, `warn`, `error`, `debug` or `trace`.
+    pub level: &'static str,
+    /// The formatted line.
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Console {
+    pub(crate) lines: Vec<ConsoleLine>,
+    bytes: usize,
+    truncated: bool,
+}
+
+impl Console {
+    pub(crate) fn push(&mut self, level: &'static str, message: String) {
+        if self.truncated {
+            return;
+        }
+        if self.bytes + message.len() > CONSOLE_LIMIT_BYTES {
+            self.truncated = true;
+            self.lines.push(ConsoleLine {
+                level: "warn",
+                message: "[actions] console output truncated at Auth0's 256 KiB limit".to_owned(),
+            });
+            return;
+        }
+        self.bytes += message.len();
+        self.lines.push(ConsoleLine { level, message });
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct HostState {
+    pub(crate) transaction: Option<Transaction>,
+    pub(crate) event_json: String,
+    /// Virtual time in ms since the epoch, or `None` for the system clock.
+    pub(crate) virtual_now_ms: Option<f64>,
+    pub(crate) seed: u32,
+    pub(crate) console: Console,
+    pub(crate) failure: Option<String>,
+}

@@ -1,0 +1,224 @@
+//! The host against real JS: loading, invoking, errors, isolation, limits.
+
+use std::time::Duration;
+
+use actions_core::{Tenant, Transaction, UserState, Verdict};
+use actions_runtime::{ActionSource, FailureKind, Host, HostOptions, LoadError};
+use serde_json::json;
+
+const BUDGET: Duration = Duration::from_secs(5);
+
+fn transaction() -> Transaction {
+    let user = UserState {
+        app_metadata: json!({}),
+        user_metadata: json!({}),
+        enrolled_factors: vec![],
+    };
+    Transaction::new(Tenant::default(), user, vec![], vec![])
+}
+
+fn source(code: &str) -> ActionSource {
+    ActionSource {
+        file: "actions/test.js".into(),
+        code: code.into(),
+    }
+}
+
+/// Loads `code`, runs its onExecutePostLogin once, returns the transaction and invocation.
+fn run(code: &str) -> (Transaction, actions_runtime::Invocation) {
+    run_with(code, HostOptions::default(), BUDGET)
+}
+
+fn run_with(
+    code: &str,
+    options: HostOptions,
+    budget: Duration,
+) -> (Transaction, actions_runtime::Invocation) {
+    let mut host = Host::new(options).unwrap();
+    host.begin_flow(7, Some(1_767_225_600_000)).unwrap();
+    let index = host.load(&source(code), budget).unwrap();
+    let mut tx = transaction();
+    tx.begin("test", 0, "onExecutePostLogin");
+    host.invoke(
+        index,
+        "onExecutePostLogin",
+        json!({"user": {"user_id": "u1"}}).to_string(),
+        tx,
+        budget,
+    )
+}
+
+#[test]
+fn api_calls_reach_the_core_with_their_arguments() {
+    let (tx, inv) = run(r#"exports.onExecutePostLogin = async (event, api) => {
+            api.idToken.setCustomClaim("https://x/uid", event.user.user_id).accessToken.setCustomClaim("k", { a: [1, undefined] });
+            api.authentication.challengeWith({ type: "otp" }, { additionalFactors: [{ type: "email" }] });
+        };"#);
+    assert_eq!(inv.failure, None);
+    let calls = &tx.invocations()[0].calls;
+    assert_eq!(calls.len(), 3);
+    assert_eq!(calls[0].method, "idToken.setCustomClaim");
+    assert_eq!(calls[0].args, vec![json!("https://x/uid"), json!("u1")]);
+    assert_eq!(calls[1].args, vec![json!("k"), json!({"a": [1, null]})]);
+    assert_eq!(
+        calls[2].args,
+        vec![
+            json!({"type": "otp"}),
+            json!({"additionalFactors": [{"type": "email"}]})
+        ]
+    );
+}
+
+#[test]
+fn a_rejected_call_throws_the_auth0_message_into_the_action() {
+    let (tx, inv) = run(r#"exports.onExecutePostLogin = async (event, api) => {
+            try { api.idToken.setCustomClaim("scope", "x"); } catch (e) { console.log(e.constructor.name, e.message); }
+        };"#);
+    assert_eq!(inv.failure, None);
+    assert_eq!(
+        inv.console[0].message,
+        r#"Error The "scope" claim cannot be set."#
+    );
+    assert!(matches!(
+        tx.invocations()[0].calls[0].verdict,
+        Verdict::Rejected { .. }
+    ));
+}
+
+#[test]
+fn syntax_errors_name_file_line_and_column() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let err = host
+        .load(
+            &source("exports.onExecutePostLogin = async () => {\n  let x = ;\n};"),
+            BUDGET,
+        )
+        .unwrap_err();
+    match err {
+        LoadError::Syntax {
+            file,
+            line,
+            column,
+            message,
+        } => {
+            assert_eq!((file.as_str(), line, column), ("actions/test.js", 2, 11));
+            assert!(message.starts_with("SyntaxError"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // On line 1 the wrapper's length is taken off the column.
+    let err = host.load(&source("var = 1;"), BUDGET).unwrap_err();
+    assert!(
+        matches!(err, LoadError::Syntax { line: 1, column, .. } if column <= 6),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_module_without_the_handler_is_a_load_error() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let err = host
+        .load(&source("exports.somethingElse = 1;"), BUDGET)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        LoadError::NoHandler {
+            file: "actions/test.js".into()
+        }
+    );
+}
+
+#[test]
+fn throws_are_reported_faithfully() {
+    let (_, inv) =
+        run("exports.onExecutePostLogin = async () => { throw new TypeError('bad input'); };");
+    let failure = inv.failure.unwrap();
+    assert_eq!(
+        (
+            failure.kind,
+            failure.name.as_deref(),
+            failure.message.as_str()
+        ),
+        (FailureKind::Threw, Some("TypeError"), "bad input")
+    );
+    assert!(failure.stack.unwrap().contains("actions/test.js:1"));
+    let (_, inv) = run("exports.onExecutePostLogin = async () => { throw 'just a string'; };");
+    assert_eq!(inv.failure.unwrap().message, "just a string");
+    let (_, inv) = run("exports.onExecutePostLogin = async () => { throw {}; };");
+    assert_eq!(inv.failure.unwrap().message, "[object Object]");
+    let (_, inv) = run(
+        "exports.onExecutePostLogin = async () => { await Promise.reject(new Error('later')); };",
+    );
+    assert_eq!(inv.failure.unwrap().message, "later");
+}
+
+#[test]
+fn auth0_post_login_4_1_non_async_handlers_are_rejected_with_auth0_message() {
+    let (_, inv) = run("exports.onExecutePostLogin = function (event, api) {};");
+    assert_eq!(
+        inv.failure.unwrap().message,
+        r#"Invalid function signature for the "onExecutePostLogin" handler. Use "exports.onExecutePostLogin = async function(event, api) { }" as the signature."#
+    );
+}
+
+#[test]
+fn auth0_post_login_4_1_initialisation_errors_are_rethrown_on_invocation() {
+    let (_, inv) =
+        run("throw new Error('init failed'); exports.onExecutePostLogin = async () => {};");
+    assert_eq!(inv.failure.unwrap().message, "init failed");
+}
+
+#[test]
+fn host_globals_are_not_reachable_from_action_code() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+            console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc].join(","));
+        };"#);
+    assert_eq!(
+        inv.console[0].message,
+        "undefined,undefined,undefined,undefined"
+    );
+}
+
+#[test]
+fn clock_and_seed_are_deterministic() {
+    let code = r#"exports.onExecutePostLogin = async () => {
+        console.log(new Date().toISOString(), Date.now(), Math.random(), crypto.randomUUID());
+    };"#;
+    let (_, a) = run(code);
+    let (_, b) = run(code);
+    assert!(
+        a.console[0]
+            .message
+            .starts_with("2026-01-01T00:00:00.000Z 1767225600000 0."),
+        "{}",
+        a.console[0].message
+    );
+    assert_eq!(a.console[0].message, b.console[0].message);
+}
+
+#[test]
+fn a_busy_loop_is_stopped_by_the_watchdog() {
+    let (_, inv) = run_with(
+        "exports.onExecutePostLogin = async () => { for (;;) {} };",
+        HostOptions::default(),
+        Duration::from_millis(200),
+    );
+    assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
+}
+
+#[test]
+fn an_await_that_can_never_settle_is_a_timeout() {
+    let (_, inv) =
+        run("exports.onExecutePostLogin = async () => { await new Promise(() => {}); };");
+    assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
+}
+
+#[test]
+fn unbounded_allocation_hits_the_heap_cap_and_the_process_survives() {
+    let (_, inv) = run_with(
+        "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); };",
+        HostOptions { memory_mb: 32 },
+        Duration::from_secs(20),
+    );
+    assert_eq!(inv.failure.unwrap().kind, FailureKind::MemoryLimit);
+}

@@ -1,0 +1,103 @@
+// @ts-check
+// Entry point of the glue: owns the loaded Action modules and runs handlers.
+// The only file that touches `globalThis`. It hands the host one dispatcher
+// function; Rust takes it and deletes it, with the engine's own globals
+// (`Deno`, `__bootstrap`, ...), before any Action code runs.
+
+import { primordials } from "ext:core/mod.js";
+import { op_host_event, op_host_handler_failed } from "ext:core/ops";
+import { describeThrown } from "ext:actions_runtime/01_errors.js";
+import { console } from "ext:actions_runtime/02_console.js";
+import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
+import { createApi } from "ext:actions_runtime/04_api.js";
+const { JSONParse, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
+
+/**
+ * @typedef {{ wrapper: Function, file: string, exports: any, initError: unknown, initialized: boolean }} ActionModule
+ * @type {ActionModule[]}
+ */
+const modules = [];
+const api = createApi();
+
+const SIGNATURE = (/** @type {string} */ handler) =>
+  `Invalid function signature for the "${handler}" handler. Use "exports.${handler} = async function(event, api) { }" as the signature.`;
+
+/** @param {string} name */
+function require(name) {
+  throw new Error(`Cannot find module '${name}'`);
+}
+
+/**
+ * Runs a module's top-level code once (auth0-post-login §4.1).
+ * @param {number} index
+ * @returns {string} "ok", "no-handler" or "init-error"
+ */
+function init(index) {
+  const mod = modules[index];
+  mod.initialized = true;
+  const module = { exports: {} };
+  try {
+    FunctionPrototypeCall(mod.wrapper, module.exports, module.exports, require, module, mod.file, ".");
+  } catch (e) {
+    mod.initError = e;
+    return "init-error";
+  }
+  mod.exports = module.exports;
+  if (mod.exports === null || (typeof mod.exports !== "object" && typeof mod.exports !== "function")) {
+    mod.initError = new Error("The Action must export an object.");
+    return "init-error";
+  }
+  return typeof mod.exports.onExecutePostLogin === "function" ? "ok" : "no-handler";
+}
+
+/**
+ * Runs one handler with the event the host prepared. Failures are reported
+ * through an op, so the promise itself always resolves.
+ * @param {number} index
+ * @param {string} handler
+ */
+async function invoke(index, handler) {
+  const mod = modules[index];
+  try {
+    if (mod.initError !== undefined) throw mod.initError;
+    const fn = mod.exports[handler];
+    if (typeof fn !== "function") {
+      throw new Error(`The Action does not export "${handler}".`);
+    }
+    if (ObjectPrototypeToString(fn) !== "[object AsyncFunction]") {
+      throw new Error(SIGNATURE(handler));
+    }
+    const event = JSONParse(op_host_event());
+    await FunctionPrototypeCall(fn, mod.exports, event, api);
+  } catch (e) {
+    op_host_handler_failed(describeThrown(e));
+  }
+}
+
+/**
+ * The host's single entry point.
+ * @param {number} command 0 register, 1 init, 2 invoke, 3 begin a flow
+ * @param {number} index
+ * @param {any} arg
+ * @param {any} extra
+ */
+function dispatch(command, index, arg, extra) {
+  switch (command) {
+    case 0:
+      modules[index] = { wrapper: arg, file: extra, exports: undefined, initError: undefined, initialized: false };
+      return undefined;
+    case 1:
+      return init(index);
+    case 2:
+      return invoke(index, arg);
+    case 3:
+      reseed();
+      return undefined;
+  }
+  throw new Error(`unknown host command ${command}`);
+}
+
+installDeterminism();
+reseed();
+globalThis.console = console;
+globalThis.__actionsHostDispatch = dispatch;
