@@ -1,0 +1,153 @@
+//! Reads a flow file and everything it names, and checks it, before anything
+//! runs: a bad flow fails here with nothing executed (flow-file.md §5).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use actions_core::{MfaSettings, Tenant};
+use actions_runtime::ActionSource;
+use serde_json::Value;
+
+use crate::event::base_event;
+use crate::flow_file::{parse_rfc3339, ActionSpec, FlowFile, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
+use crate::Error;
+
+/// Settings from the command line that override the flow file's `limits`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--timeout-ms`.
+    pub timeout_ms: Option<u64>,
+    /// `--memory-mb`.
+    pub memory_mb: Option<usize>,
+}
+
+/// A flow file with its Actions read and its defaults resolved.
+#[derive(Debug, Clone)]
+pub struct LoadedFlow {
+    /// The flow file's path.
+    pub path: PathBuf,
+    /// The report's `flow` label.
+    pub name: String,
+    /// The parsed file.
+    pub file: FlowFile,
+    /// The Actions' code, in flow order.
+    pub sources: Vec<ActionSource>,
+    /// The tenant.
+    pub tenant: Tenant,
+    /// The event before any Action ran.
+    pub base_event: Value,
+    /// The login's start (ms since the epoch) when `clock` is set.
+    pub clock_ms: Option<i64>,
+    /// The seed for `Math.random`.
+    pub seed: u64,
+    /// The execution time limit for the whole flow.
+    pub timeout_ms: u64,
+    /// The JS heap cap.
+    pub memory_mb: usize,
+}
+
+/// The seed used when the flow file sets none (flow-file.md §1: "a fixed default").
+pub const DEFAULT_SEED: u64 = 0;
+
+impl LoadedFlow {
+    /// Reads and checks the flow file at `path` and its Action files.
+    pub fn load(path: &Path, overrides: Overrides) -> Result<LoadedFlow, Error> {
+        let text = fs_read(path).map_err(|source| Error::ReadFlow { path: path.to_owned(), source })?;
+        Self::from_text(path, &text, overrides)
+    }
+
+    /// Like [`LoadedFlow::load`], with the flow file's text already read.
+    pub fn from_text(path: &Path, text: &str, overrides: Overrides) -> Result<LoadedFlow, Error> {
+        let file = FlowFile::parse(text).map_err(|e| Error::FlowSyntax {
+            path: path.to_owned(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        let field = |field: &str, message: String| Error::Field { path: path.to_owned(), field: field.to_owned(), message };
+
+        if file.actions.is_empty() {
+            return Err(field("actions", "a flow needs at least one Action".to_owned()));
+        }
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let mut names = BTreeSet::new();
+        let mut sources = Vec::with_capacity(file.actions.len());
+        for (i, action) in file.actions.iter().enumerate() {
+            if !names.insert(action.name.as_str()) {
+                return Err(field(&format!("actions[{i}].name"), format!("`{}` names two Actions; names must be unique", action.name)));
+            }
+            sources.push(read_action(path, dir, i, action)?);
+        }
+
+        let clock_ms = match &file.clock {
+            None => None,
+            Some(text) => Some(parse_rfc3339(text).ok_or_else(|| {
+                field("clock", format!("`{text}` is not an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`"))
+            })?),
+        };
+        let start_ms = clock_ms.unwrap_or_else(now_ms);
+        let base_event = base_event(&file.tenant.name, file.event.as_ref(), start_ms).map_err(|m| field("event", m))?;
+
+        let timeout_ms = overrides.timeout_ms.or(file.limits.timeout_ms).unwrap_or(DEFAULT_TIMEOUT_MS);
+        let memory_mb = overrides.memory_mb.or(file.limits.memory_mb).unwrap_or(DEFAULT_MEMORY_MB);
+        if timeout_ms == 0 {
+            return Err(field("limits.timeout_ms", "must be at least 1".to_owned()));
+        }
+        if memory_mb < 8 {
+            return Err(field("limits.memory_mb", "must be at least 8 (MiB)".to_owned()));
+        }
+
+        let tenant = Tenant {
+            name: file.tenant.name.clone(),
+            mfa: MfaSettings {
+                customize_with_actions: file.tenant.mfa.customize_with_actions,
+                factors: file.tenant.mfa.factors.clone(),
+                enroll_challenge_scope: file.tenant.mfa.enroll_challenge_scope.into(),
+            },
+        };
+        let name = file.name.clone().unwrap_or_else(|| {
+            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        });
+        Ok(LoadedFlow {
+            path: path.to_owned(),
+            name,
+            seed: file.seed.unwrap_or(DEFAULT_SEED),
+            file,
+            sources,
+            tenant,
+            base_event,
+            clock_ms,
+            timeout_ms,
+            memory_mb,
+        })
+    }
+}
+
+fn read_action(path: &Path, dir: &Path, i: usize, action: &ActionSpec) -> Result<ActionSource, Error> {
+    match (&action.file, &action.code) {
+        (Some(file), None) => {
+            let resolved = dir.join(file);
+            let code = fs_read(&resolved).map_err(|source| Error::ReadAction {
+                path: path.to_owned(),
+                field: format!("actions[{i}].file"),
+                file: resolved.clone(),
+                source,
+            })?;
+            Ok(ActionSource { file: file.trim_start_matches("./").to_owned(), code })
+        }
+        (None, Some(code)) => Ok(ActionSource { file: format!("inline:{}", action.name), code: code.clone() }),
+        _ => Err(Error::Field {
+            path: path.to_owned(),
+            field: format!("actions[{i}]"),
+            message: format!("Action `{}` needs exactly one of `file` or `code`", action.name),
+        }),
+    }
+}
+
+fn fs_read(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

@@ -1,0 +1,99 @@
+//! The run report (flow-file.md §2), with the contract's names to the letter.
+
+use actions_core::{CallRecord, FlowError, LogEntry, MfaEntry, Outcome, Snapshot};
+use actions_runtime::ConsoleLine;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// What `actions run --json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The flow's label.
+    pub flow: String,
+    /// How the login ended.
+    pub outcome: Outcome,
+    /// Why, when it did not succeed.
+    pub error: Option<FlowError>,
+    /// One per handler run, in order.
+    pub invocations: Vec<InvocationReport>,
+    /// One per executed MFA command, in order.
+    pub mfa: Vec<MfaEntry>,
+    /// Calls to the four MFA methods, whatever their verdict.
+    pub mfa_commands_used: usize,
+    /// The user after the flow.
+    pub user: UserReport,
+    /// The ID token's custom claims.
+    pub id_token: IdTokenReport,
+    /// The access token's custom claims and scope changes.
+    pub access_token: AccessTokenReport,
+    /// One per suspension (redirect or form).
+    pub redirects: Vec<Value>,
+    /// Every outgoing HTTP request.
+    pub http: Vec<Value>,
+    /// Tenant log entries, in order.
+    pub logs: Vec<LogEntry>,
+}
+
+/// One handler run.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvocationReport {
+    /// The Action's name.
+    pub action: String,
+    /// `onExecutePostLogin` or `onContinuePostLogin`.
+    pub handler: String,
+    /// The snapshot it was given.
+    pub seen: Snapshot,
+    /// Every `api.*` call with its verdict.
+    pub calls: Vec<CallRecord>,
+    /// Console output.
+    pub console: Vec<ConsoleLine>,
+    /// Why the handler failed, if it did.
+    pub error: Option<InvocationError>,
+    /// Wall time of the handler.
+    pub duration_ms: f64,
+}
+
+/// A handler's failure.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvocationError {
+    /// `action_error`, `timeout` or `memory_limit`.
+    pub code: actions_core::ErrorCode,
+    /// The message.
+    pub message: String,
+    /// The thrown Error's class name, when it was an Error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The stack, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+}
+
+/// `user`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserReport {
+    /// `app_metadata` after the flow.
+    pub app_metadata: Value,
+    /// `user_metadata` after the flow.
+    pub user_metadata: Value,
+    /// The user's factors after the flow.
+    #[serde(rename = "enrolledFactors")]
+    pub enrolled_factors: Vec<Value>,
+}
+
+/// `id_token`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdTokenReport {
+    /// Custom claims.
+    pub claims: Map<String, Value>,
+}
+
+/// `access_token`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessTokenReport {
+    /// Custom claims.
+    pub claims: Map<String, Value>,
+    /// Scopes added by `api.accessToken.addScope`.
+    pub scopes_added: Vec<String>,
+    /// Scopes removed by `api.accessToken.removeScope`.
+    pub scopes_removed: Vec<String>,
+}
