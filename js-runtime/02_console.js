@@ -23,6 +23,15 @@ const {
 const LEVEL = { log: 0, info: 1, warn: 2, error: 3, debug: 4, trace: 5 };
 
 /**
+ * Node quotes nested strings with single quotes.
+ * @param {string} value
+ */
+function quote(value) {
+  const json = JSONStringify(value);
+  return `'${StringPrototypeReplace(StringPrototypeReplace(json.slice(1, -1), /\\"/g, '"'), /'/g, "\\'")}'`;
+}
+
+/**
  * A short, Node-like rendering of a value.
  * @param {unknown} value
  * @param {number} depth
@@ -32,7 +41,7 @@ const LEVEL = { log: 0, info: 1, warn: 2, error: 3, debug: 4, trace: 5 };
 function inspect(value, depth, seen) {
   switch (typeof value) {
     case "string":
-      return depth === 0 ? value : JSONStringify(value);
+      return depth === 0 ? value : quote(value);
     case "function":
       return `[Function: ${value.name || "(anonymous)"}]`;
     case "bigint":

@@ -1,7 +1,8 @@
 // @ts-check
-// The `api` object an Action receives. Each method marshals its arguments to
-// JSON and calls one op; every rule (validation, limits, MFA) is enforced in
-// Rust by `actions_core`. Return values follow auth0-post-login §2.16.
+// The `api` object an Action receives. Each method forwards exactly the
+// arguments it was given, as JSON, to one op; every rule (validation, limits,
+// MFA) is enforced in Rust by `actions_core`. Return values follow
+// auth0-post-login §2.16: chainable methods return `api`, the others nothing.
 
 import { primordials } from "ext:core/mod.js";
 import {
@@ -17,69 +18,38 @@ import {
 } from "ext:core/ops";
 const { JSONStringify, ObjectFreeze } = primordials;
 
-/**
- * The arguments as a JSON array; `undefined` becomes `null`, as Auth0's own
- * serialisation of commands would make it.
- * @param {unknown[]} args
- */
-function json(args) {
-  return JSONStringify(args);
-}
-
 /** Builds the (frozen, shared) `api` object. */
 export function createApi() {
   /** @type {any} */
   const api = {};
-  api.access = ObjectFreeze({
-    /** @param {string} reason */
-    deny(reason) {
-      op_access_deny(json([reason]));
-      return api;
-    },
-  });
-  api.accessToken = ObjectFreeze({
-    /** @param {string} key @param {unknown} value */
-    setCustomClaim(key, value) {
-      op_access_token_set_custom_claim(json([key, value]));
-      return api;
-    },
-  });
-  api.idToken = ObjectFreeze({
-    /** @param {string} key @param {unknown} value */
-    setCustomClaim(key, value) {
-      op_id_token_set_custom_claim(json([key, value]));
-      return api;
-    },
-  });
+  /**
+   * A method that sends its arguments to `op` and returns `api`.
+   * @param {(json: string) => void} op
+   */
+  const chainable = (op) => (/** @type {unknown[]} */ ...args) => {
+    op(JSONStringify(args));
+    return api;
+  };
+  /**
+   * A method that sends its arguments to `op` and returns nothing.
+   * @param {(json: string) => void} op
+   */
+  const command = (op) => (/** @type {unknown[]} */ ...args) => {
+    op(JSONStringify(args));
+  };
+
+  api.access = ObjectFreeze({ deny: chainable(op_access_deny) });
+  api.accessToken = ObjectFreeze({ setCustomClaim: chainable(op_access_token_set_custom_claim) });
+  api.idToken = ObjectFreeze({ setCustomClaim: chainable(op_id_token_set_custom_claim) });
   api.authentication = ObjectFreeze({
-    /** @param {unknown} factor @param {unknown} [options] */
-    challengeWith(factor, options) {
-      op_authentication_challenge_with(json([factor, options]));
-    },
-    /** @param {unknown} factors */
-    challengeWithAny(factors) {
-      op_authentication_challenge_with_any(json([factors]));
-    },
-    /** @param {unknown} factor @param {unknown} [options] */
-    enrollWith(factor, options) {
-      op_authentication_enroll_with(json([factor, options]));
-    },
-    /** @param {unknown} factors */
-    enrollWithAny(factors) {
-      op_authentication_enroll_with_any(json([factors]));
-    },
+    challengeWith: command(op_authentication_challenge_with),
+    challengeWithAny: command(op_authentication_challenge_with_any),
+    enrollWith: command(op_authentication_enroll_with),
+    enrollWithAny: command(op_authentication_enroll_with_any),
   });
   api.user = ObjectFreeze({
-    /** @param {string} key @param {unknown} value */
-    setAppMetadata(key, value) {
-      op_user_set_app_metadata(json([key, value]));
-      return api;
-    },
-    /** @param {string} key @param {unknown} value */
-    setUserMetadata(key, value) {
-      op_user_set_user_metadata(json([key, value]));
-      return api;
-    },
+    setAppMetadata: chainable(op_user_set_app_metadata),
+    setUserMetadata: chainable(op_user_set_user_metadata),
   });
   return ObjectFreeze(api);
 }

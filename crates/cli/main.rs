@@ -1,1 +1,39 @@
-fn main() {}
+//! The `actions` binary: runs Auth0 post-login Actions locally and reports what
+//! the login would do. Only this crate prints, colours, and chooses exit codes
+//! (flow-file.md §5: 0 ran and matched, 1 `expect` mismatch, 2 bad input).
+
+mod commands;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Run Auth0 post-login Actions on your machine, exactly as Auth0 would, and
+/// see what the login would do.
+#[derive(Debug, Parser)]
+#[command(name = "actions", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run one flow file and print what the login would do.
+    Run(commands::run::RunArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => commands::run::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("{}", render::error(&error));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -51,8 +51,13 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An Action does not parse or has no handler.
-    #[error("{0}")]
-    Action(#[from] actions_runtime::LoadError),
+    #[error("{path}: {source}")]
+    Action {
+        /// The flow file.
+        path: PathBuf,
+        /// The Action's file, line and column, and what is wrong.
+        source: actions_runtime::LoadError,
+    },
     /// The flow's responses do not fit the prompts the Actions produced.
     #[error("{path}: {source}")]
     Responses {

@@ -22,4 +22,4 @@ pub use load::{LoadedFlow, Overrides, DEFAULT_SEED};
 pub use report::{AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport};
 pub use run::{run, run_on};
 
-pub use actions_runtime::{ConsoleLine, Host, HostOptions};
+pub use actions_runtime::{ConsoleLine, Host, HostOptions, LoadError};

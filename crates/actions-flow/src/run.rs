@@ -37,7 +37,10 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     let mut indices = Vec::with_capacity(flow.sources.len());
     for source in &flow.sources {
         let started = Instant::now();
-        indices.push(host.load(source, budget.saturating_sub(spent))?);
+        let index = host
+            .load(source, budget.saturating_sub(spent))
+            .map_err(|source| Error::Action { path: flow.path.clone(), source })?;
+        indices.push(index);
         spent += started.elapsed();
     }
 

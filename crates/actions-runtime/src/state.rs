@@ -16,6 +16,10 @@ pub struct ConsoleLine {
     pub level: &'static str,
     /// The formatted line.
     pub message: String,
+    /// How many `api` calls the invocation had made when the line was
+    /// written, so a timeline can interleave the two.
+    #[serde(skip)]
+    pub after_calls: usize,
 }
 
 #[derive(Debug, Default)]
@@ -26,7 +30,7 @@ pub(crate) struct Console {
 }
 
 impl Console {
-    pub(crate) fn push(&mut self, level: &'static str, message: String) {
+    pub(crate) fn push(&mut self, level: &'static str, message: String, after_calls: usize) {
         if self.truncated {
             return;
         }
@@ -35,11 +39,12 @@ impl Console {
             self.lines.push(ConsoleLine {
                 level: "warn",
                 message: "[actions] console output truncated at Auth0's 256 KiB limit".to_owned(),
+                after_calls,
             });
             return;
         }
         self.bytes += message.len();
-        self.lines.push(ConsoleLine { level, message });
+        self.lines.push(ConsoleLine { level, message, after_calls });
     }
 }
 

@@ -37,7 +37,9 @@ pub(crate) fn op_host_console(state: &mut OpState, level: u32, #[string] message
         4 => "debug",
         _ => "trace",
     };
-    state.borrow_mut::<HostState>().console.push(level, message);
+    let host = state.borrow_mut::<HostState>();
+    let after_calls = host.transaction.as_ref().map_or(0, |tx| tx.invocations().last().map_or(0, |i| i.calls.len()));
+    host.console.push(level, message, after_calls);
 }
 
 #[op2(fast)]
