@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use actions_core::{Clock, ErrorCode, FixedClock, HandlerEnd, Step, Transaction, UserState};
-use actions_runtime::{FailureKind, Host, HostOptions, Invocation};
+use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
 use crate::event::invocation_event;
@@ -74,7 +74,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         );
         transaction = returned;
         spent += invocation.duration;
-        let end = handler_end(&invocation, spent);
+        let end = handler_end(&invocation, flow.timeout_ms);
         extras.push(invocation);
         let mut step = transaction.end(end);
         if step == Step::RunMfa {
@@ -91,24 +91,25 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
 }
 
 /// What a handler's failure means for the login.
-fn handler_end(invocation: &Invocation, spent: Duration) -> HandlerEnd {
+fn handler_end(invocation: &Invocation, timeout_ms: u64) -> HandlerEnd {
     match &invocation.failure {
         None => HandlerEnd::Returned,
-        Some(failure) => {
-            let code = error_code(failure.kind);
-            let message = match failure.kind {
-                FailureKind::Timeout => format!("{} (the flow had run for {} ms)", failure.message, spent.as_millis()),
-                _ => failure.message.clone(),
-            };
-            HandlerEnd::Failed { code, message }
-        }
+        Some(failure) => HandlerEnd::Failed { code: error_code(failure.kind), message: failure_message(failure, timeout_ms) },
+    }
+}
+
+/// The message reported for a failure; a timeout names the flow's limit.
+fn failure_message(failure: &Failure, timeout_ms: u64) -> String {
+    match failure.kind {
+        FailureKind::Timeout => format!("{} of {timeout_ms} ms", failure.message),
+        _ => failure.message.clone(),
     }
 }
 
 fn error_code(kind: FailureKind) -> ErrorCode {
     match kind {
         FailureKind::Threw => ErrorCode::ActionError,
-        FailureKind::Timeout => ErrorCode::Timeout,
+        FailureKind::Timeout | FailureKind::NeverSettled => ErrorCode::Timeout,
         FailureKind::MemoryLimit => ErrorCode::MemoryLimit,
     }
 }
@@ -119,6 +120,7 @@ fn fold_seed(seed: u64) -> u32 {
 }
 
 fn report(flow: &LoadedFlow, transaction: &Transaction, extras: Vec<Invocation>) -> Report {
+    let timeout_ms = flow.timeout_ms;
     let invocations = transaction
         .invocations()
         .iter()
@@ -131,7 +133,7 @@ fn report(flow: &LoadedFlow, transaction: &Transaction, extras: Vec<Invocation>)
             console: extra.console,
             error: extra.failure.map(|f| InvocationError {
                 code: error_code(f.kind),
-                message: f.message,
+                message: failure_message(&f, timeout_ms),
                 name: f.name,
                 stack: f.stack,
             }),

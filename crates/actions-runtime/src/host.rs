@@ -66,8 +66,11 @@ pub struct HostError(pub String);
 pub enum FailureKind {
     /// It threw or its promise rejected (or its module's initialisation did).
     Threw,
-    /// It ran out of time, or awaited something that can never settle.
+    /// It ran out of time.
     Timeout,
+    /// It awaited a promise that nothing can ever settle (the event loop has
+    /// no pending work); Auth0 would run into its time limit.
+    NeverSettled,
     /// It hit the heap cap.
     MemoryLimit,
 }
@@ -352,18 +355,15 @@ impl Host {
                 } else if terminated || text.contains("out of memory") {
                     FailureKind::MemoryLimit
                 } else if text.contains("Promise resolution is still pending") {
-                    FailureKind::Timeout
+                    FailureKind::NeverSettled
                 } else {
                     FailureKind::Threw
                 };
                 let message = match kind {
-                    FailureKind::Timeout if !timed_out => {
+                    FailureKind::NeverSettled => {
                         "the handler awaited a promise that can never settle; Auth0 would end the execution at its time limit".to_owned()
                     }
-                    FailureKind::Timeout => format!(
-                        "the execution exceeded its time limit of {} ms",
-                        budget.unwrap_or_default().as_millis()
-                    ),
+                    FailureKind::Timeout => "the execution exceeded its time limit".to_owned(),
                     FailureKind::MemoryLimit => "the execution exceeded its memory limit".to_owned(),
                     FailureKind::Threw => text,
                 };
@@ -412,7 +412,7 @@ fn thrown(json: &str) -> Failure {
             kind: FailureKind::Threw,
             name: t.name,
             message: t.message,
-            stack: t.stack.filter(|s| !s.is_empty()),
+            stack: t.stack.map(|s| user_frames(&s)).filter(|s| !s.is_empty()),
         },
         Err(_) => Failure {
             kind: FailureKind::Threw,
@@ -421,4 +421,10 @@ fn thrown(json: &str) -> Failure {
             stack: None,
         },
     }
+}
+
+/// A stack without the glue's own frames (`ext:...`), which mean nothing to
+/// the Action's author.
+fn user_frames(stack: &str) -> String {
+    stack.lines().filter(|line| !line.contains("(ext:") && !line.trim_start().starts_with("at ext:")).collect::<Vec<_>>().join("\n")
 }
