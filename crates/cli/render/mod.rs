@@ -28,12 +28,9 @@ fn hint(error: &actions_flow::Error) -> Option<&'static str> {
         Error::FlowSyntax { message, .. } if message.starts_with("unknown field") => {
             Some("flow files accept only the keys of the flow-file contract; put custom event data under `event`")
         }
-        Error::Action { source, .. } => match source {
-            actions_flow::LoadError::NoHandler { .. } => {
-                Some("an Action exports its handler as `exports.onExecutePostLogin = async (event, api) => { ... }`")
-            }
-            _ => None,
-        },
+        Error::Action { source: actions_flow::LoadError::NoHandler { .. }, .. } => {
+            Some("an Action exports its handler as `exports.onExecutePostLogin = async (event, api) => { ... }`")
+        }
         Error::ReadAction { .. } => Some("`file` is resolved relative to the flow file's folder"),
         _ => None,
     }
