@@ -12,7 +12,9 @@ struct Case {
 
 impl Case {
     fn new() -> Case {
-        Case { dir: tempfile::tempdir().unwrap() }
+        Case {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn file(self, name: &str, text: &str) -> Case {
         let path = self.dir.path().join(name);
@@ -43,7 +45,11 @@ fn stderr(output: &Output) -> String {
 fn assert_bad_input(output: &Output, needles: &[&str]) {
     let err = stderr(output);
     assert_eq!(output.status.code(), Some(2), "stderr: {err}");
-    assert!(output.stdout.is_empty(), "stdout must stay empty, got {}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.stdout.is_empty(),
+        "stdout must stay empty, got {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     assert!(err.starts_with("error: "), "{err}");
     for needle in needles {
         assert!(err.contains(needle), "`{needle}` missing from: {err}");
@@ -52,26 +58,46 @@ fn assert_bad_input(output: &Output, needles: &[&str]) {
 
 #[test]
 fn invalid_json_names_line_and_column() {
-    let case = Case::new().file("flow.json", "{\n  \"actions\": [\n    { \"name\": \"a\", \"code\": \"x\" },\n  ]\n}\n");
+    let case = Case::new().file(
+        "flow.json",
+        "{\n  \"actions\": [\n    { \"name\": \"a\", \"code\": \"x\" },\n  ]\n}\n",
+    );
     assert_bad_input(&case.run_flow(), &["flow.json:4:3", "trailing comma"]);
 }
 
 #[test]
 fn unknown_top_level_key_names_line_and_column() {
-    let case = Case::new().file("flow.json", "{\n  \"actions\": [{ \"name\": \"a\", \"file\": \"a.js\" }],\n  \"respones\": {}\n}\n").file("a.js", OK_ACTION);
-    assert_bad_input(&case.run_flow(), &["flow.json:3:12", "unknown field `respones`", "hint:"]);
+    let case = Case::new()
+        .file(
+            "flow.json",
+            "{\n  \"actions\": [{ \"name\": \"a\", \"file\": \"a.js\" }],\n  \"respones\": {}\n}\n",
+        )
+        .file("a.js", OK_ACTION);
+    assert_bad_input(
+        &case.run_flow(),
+        &["flow.json:3:12", "unknown field `respones`", "hint:"],
+    );
 }
 
 #[test]
 fn wrong_value_type_names_line_and_column() {
     let case = Case::new().file("flow.json", "{\"actions\": [{\"name\": \"a\", \"file\": \"a.js\"}],\n \"tenant\": {\"mfa\": {\"factors\": [\"otp\", \"sms\"]}}}").file("a.js", OK_ACTION);
-    assert_bad_input(&case.run_flow(), &["flow.json:2:", "`sms` is not an MFA factor type"]);
+    assert_bad_input(
+        &case.run_flow(),
+        &["flow.json:2:", "`sms` is not an MFA factor type"],
+    );
 }
 
 #[test]
 fn missing_action_file_names_the_field_and_path() {
-    let case = Case::new().file("flow.json", r#"{"actions": [{"name": "a", "file": "actions/missing.js"}]}"#);
-    assert_bad_input(&case.run_flow(), &["flow.json", "actions[0].file", "missing.js"]);
+    let case = Case::new().file(
+        "flow.json",
+        r#"{"actions": [{"name": "a", "file": "actions/missing.js"}]}"#,
+    );
+    assert_bad_input(
+        &case.run_flow(),
+        &["flow.json", "actions[0].file", "missing.js"],
+    );
 }
 
 #[test]
@@ -86,15 +112,27 @@ fn action_that_does_not_parse_names_file_line_and_column() {
 #[test]
 fn action_without_handler_names_the_file() {
     let case = Case::new()
-        .file("flow.json", r#"{"actions": [{"name": "a", "file": "a.js"}]}"#)
-        .file("a.js", "exports.onExecutePreUserRegistration = async () => {};\n");
+        .file(
+            "flow.json",
+            r#"{"actions": [{"name": "a", "file": "a.js"}]}"#,
+        )
+        .file(
+            "a.js",
+            "exports.onExecutePreUserRegistration = async () => {};\n",
+        );
     assert_bad_input(&case.run_flow(), &["a.js", "onExecutePostLogin"]);
 }
 
 #[test]
 fn action_needs_exactly_one_of_file_and_code() {
-    let case = Case::new().file("flow.json", r#"{"actions": [{"name": "a", "file": "a.js", "code": "x"}]}"#);
-    assert_bad_input(&case.run_flow(), &["actions[0]", "exactly one of `file` or `code`"]);
+    let case = Case::new().file(
+        "flow.json",
+        r#"{"actions": [{"name": "a", "file": "a.js", "code": "x"}]}"#,
+    );
+    assert_bad_input(
+        &case.run_flow(),
+        &["actions[0]", "exactly one of `file` or `code`"],
+    );
 }
 
 #[test]
@@ -125,7 +163,10 @@ fn decision_11_a_response_for_a_factor_not_offered_is_bad_input() {
         r#"{"actions": [{"name": "a", "code": "exports.onExecutePostLogin = async (e, api) => { api.authentication.enrollWithAny([{type: 'otp'}, {type: 'phone'}]); };"}],
             "responses": {"mfa": [{"factor": "email"}]}}"#,
     );
-    assert_bad_input(&case.run_flow(), &["responses.mfa[0]", "`email` is not offered", "otp, phone"]);
+    assert_bad_input(
+        &case.run_flow(),
+        &["responses.mfa[0]", "`email` is not offered", "otp, phone"],
+    );
 }
 
 #[test]
@@ -144,8 +185,14 @@ fn flow_file_5_expect_mismatch_exits_1_and_names_the_path() {
     let output = case.run_flow();
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    assert!(err.contains("at outcome\n    expected: \"allowed\"\n    actual:   \"denied\""), "{err}");
-    assert!(err.contains("at logs[0]\n    expected: \"s\"\n    actual:   \"f\""), "{err}");
+    assert!(
+        err.contains("at outcome\n    expected: \"allowed\"\n    actual:   \"denied\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("at logs[0]\n    expected: \"s\"\n    actual:   \"f\""),
+        "{err}"
+    );
     // The report was still printed, whole.
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["outcome"], "denied");
@@ -174,7 +221,10 @@ fn the_timeline_shows_calls_prompts_and_outcome() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(!text.contains('\x1b'), "no colour when NO_COLOR is set / not a terminal");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when NO_COLOR is set / not a terminal"
+    );
     let expected_in_order = [
         "flow admin enrolled in OTP must add a security key",
         "[1] require-keys · onExecutePostLogin",
@@ -191,7 +241,9 @@ fn the_timeline_shows_calls_prompts_and_outcome() {
     ];
     let mut rest: &str = &text;
     for needle in expected_in_order {
-        let at = rest.find(needle).unwrap_or_else(|| panic!("`{needle}` missing or out of order in:\n{text}"));
+        let at = rest
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing or out of order in:\n{text}"));
         rest = &rest[at + needle.len()..];
     }
 }

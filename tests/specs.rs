@@ -54,7 +54,8 @@ fn check_flow(flow: &Path) -> Result<(), String> {
     if output.status.code() != Some(0) {
         return Err(format!("exit code {:?}\n{stderr}", output.status.code()));
     }
-    let mut report: Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("stdout is not JSON: {e}"))?;
+    let mut report: Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("stdout is not JSON: {e}"))?;
     normalise(&mut report);
     let golden_path = flow.with_file_name("report.json");
     let rendered = serde_json::to_string_pretty(&report).unwrap() + "\n";
@@ -62,11 +63,19 @@ fn check_flow(flow: &Path) -> Result<(), String> {
         std::fs::write(&golden_path, &rendered).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let golden = std::fs::read_to_string(&golden_path)
-        .map_err(|e| format!("no golden {} ({e}); run with UPDATE_EXPECTED=1", golden_path.display()))?;
-    let golden: Value = serde_json::from_str(&golden).map_err(|e| format!("golden is not JSON: {e}"))?;
+    let golden = std::fs::read_to_string(&golden_path).map_err(|e| {
+        format!(
+            "no golden {} ({e}); run with UPDATE_EXPECTED=1",
+            golden_path.display()
+        )
+    })?;
+    let golden: Value =
+        serde_json::from_str(&golden).map_err(|e| format!("golden is not JSON: {e}"))?;
     if golden != report {
-        return Err(format!("report differs from {}:\n{rendered}", golden_path.display()));
+        return Err(format!(
+            "report differs from {}:\n{rendered}",
+            golden_path.display()
+        ));
     }
     Ok(())
 }
@@ -77,9 +86,19 @@ fn check_all(root: &str) {
     assert!(!flows.is_empty(), "no flows under {}", root.display());
     let failures: Vec<String> = flows
         .iter()
-        .filter_map(|flow| check_flow(flow).err().map(|e| format!("{}: {e}", flow.display())))
+        .filter_map(|flow| {
+            check_flow(flow)
+                .err()
+                .map(|e| format!("{}: {e}", flow.display()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} flows failed:\n\n{}", failures.len(), flows.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} flows failed:\n\n{}",
+        failures.len(),
+        flows.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

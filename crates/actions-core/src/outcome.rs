@@ -28,6 +28,8 @@ pub enum ErrorCode {
     MfaRule,
     /// The user failed an MFA prompt.
     MfaFailed,
+    /// MFA was requested in a login that cannot prompt (refresh token, ROPG).
+    MfaRequired,
     /// A fifth MFA command.
     TooManyMfaCommands,
     /// The Action threw or rejected.

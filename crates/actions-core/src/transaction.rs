@@ -12,6 +12,7 @@ use crate::rules::challenge_before_enroll::{self, Completion};
 use crate::rules::custom_claims::{self, ClaimCheck};
 use crate::rules::metadata::{self, Which};
 use crate::rules::no_usable_factor::{self, NoUsableFactor};
+use crate::rules::non_interactive::{self, Interactivity};
 use crate::rules::usable_factors::{self, UserFactors};
 use crate::rules::{command_cap, customize_toggle, prompt_shape};
 use crate::{
@@ -110,6 +111,7 @@ struct Pending {
 #[derive(Debug)]
 pub struct Transaction {
     tenant: Tenant,
+    protocol: Option<String>,
     start_enrolled: Vec<String>,
     user: UserState,
     methods: Vec<Value>,
@@ -139,6 +141,7 @@ impl Transaction {
         let start_enrolled = factor_types(&user.enrolled_factors);
         Transaction {
             tenant,
+            protocol: None,
             start_enrolled,
             user,
             methods,
@@ -155,6 +158,13 @@ impl Transaction {
             pending: None,
             queued: None,
         }
+    }
+
+    /// Sets `event.transaction.protocol`, which decides whether MFA prompts
+    /// can be shown at all (auth0-post-login §3.9).
+    pub fn with_protocol(mut self, protocol: Option<String>) -> Self {
+        self.protocol = protocol;
+        self
     }
 
     /// An Action's handler starts; returns the snapshot it must be given
@@ -361,6 +371,25 @@ impl Transaction {
             ));
             self.mfa.push(entry);
             return Ok(true);
+        }
+
+        let (code, message) = match non_interactive::classify(self.protocol.as_deref()) {
+            Interactivity::Interactive => (None, ""),
+            Interactivity::MfaRequired => (
+                Some(ErrorCode::MfaRequired),
+                non_interactive::MFA_REQUIRED_MESSAGE,
+            ),
+            Interactivity::Unsupported => (
+                Some(ErrorCode::MfaRule),
+                non_interactive::TOKEN_EXCHANGE_MESSAGE,
+            ),
+        };
+        if let Some(code) = code {
+            entry.result = MfaResult::Failed;
+            self.mfa.push(entry);
+            self.logs.push(LogEntry::new(LogType::MfaRequired, message));
+            self.fail(Outcome::Failed, code, message.to_owned(), &from.action);
+            return Ok(false);
         }
 
         let enrolled = factor_types(&self.user.enrolled_factors);

@@ -666,3 +666,38 @@ fn suspended_logins_write_neither_s_nor_f() {
     assert_eq!(l.tx.finish(), Outcome::RedirectPending);
     assert!(l.tx.logs().is_empty());
 }
+
+#[test]
+fn auth0_post_login_3_9_refresh_token_exchange_fails_with_mfa_required() {
+    let mut l = login(&["otp"]);
+    l.tx = std::mem::replace(
+        &mut l.tx,
+        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
+    )
+    .with_protocol(Some("oauth2-refresh-token".into()));
+    assert_eq!(l.action("a", vec![challenge_any(&["otp"])]), Step::Stop);
+    assert_eq!(l.code(), Some(ErrorCode::MfaRequired));
+    assert_eq!(l.log_types(), ["mfar", "f"]);
+    assert_eq!(
+        (l.last_mfa().prompt, l.last_mfa().result),
+        (PromptKind::None, MfaResult::Failed)
+    );
+}
+
+#[test]
+fn auth0_post_login_3_9_toggle_off_wins_over_the_protocol() {
+    let tenant = Tenant {
+        mfa: MfaSettings {
+            customize_with_actions: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut l = login_with(tenant, &["otp"], vec![]);
+    l.tx = std::mem::replace(
+        &mut l.tx,
+        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
+    )
+    .with_protocol(Some("oauth2-password".into()));
+    assert_eq!(l.action("a", vec![challenge_any(&["otp"])]), Step::Continue);
+}

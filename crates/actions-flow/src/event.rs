@@ -29,8 +29,13 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
 /// The login's starting event: the default event, `tenant.id` from the
 /// tenant name, the flow's partial event over both, and a `timestamp` on every
 /// authentication method that lacks one (the login's start time).
-pub(crate) fn base_event(tenant_name: &str, partial: Option<&Value>, start_ms: i64) -> Result<Value, String> {
-    let mut event: Value = serde_json::from_str(DEFAULT_EVENT).expect("the default event is valid JSON");
+pub(crate) fn base_event(
+    tenant_name: &str,
+    partial: Option<&Value>,
+    start_ms: i64,
+) -> Result<Value, String> {
+    let mut event: Value =
+        serde_json::from_str(DEFAULT_EVENT).expect("the default event is valid JSON");
     event["tenant"]["id"] = Value::String(tenant_name.to_owned());
     if let Some(partial) = partial {
         if !partial.is_object() {
@@ -40,21 +45,31 @@ pub(crate) fn base_event(tenant_name: &str, partial: Option<&Value>, start_ms: i
     }
     check_shape(&event)?;
     let start = iso8601(start_ms);
-    if let Some(methods) = event.pointer_mut("/authentication/methods").and_then(Value::as_array_mut) {
+    if let Some(methods) = event
+        .pointer_mut("/authentication/methods")
+        .and_then(Value::as_array_mut)
+    {
         for method in methods.iter_mut().filter_map(Value::as_object_mut) {
-            method.entry("timestamp").or_insert_with(|| Value::String(start.clone()));
+            method
+                .entry("timestamp")
+                .or_insert_with(|| Value::String(start.clone()));
         }
     }
     Ok(event)
 }
 
 fn check_shape(event: &Value) -> Result<(), String> {
-    let user = event.get("user").filter(|u| u.is_object()).ok_or("`event.user` must be an object")?;
+    let user = event
+        .get("user")
+        .filter(|u| u.is_object())
+        .ok_or("`event.user` must be an object")?;
     match user.get("enrolledFactors") {
         Some(Value::Array(factors)) => {
             for (i, factor) in factors.iter().enumerate() {
                 if factor.get("type").and_then(Value::as_str).is_none() {
-                    return Err(format!("`event.user.enrolledFactors[{i}]` must be an object with a string `type`"));
+                    return Err(format!(
+                        "`event.user.enrolledFactors[{i}]` must be an object with a string `type`"
+                    ));
                 }
             }
         }
@@ -68,14 +83,22 @@ fn check_shape(event: &Value) -> Result<(), String> {
 
 /// The event one invocation sees: the base event with the snapshot's factors,
 /// methods and metadata, and the Action's own secrets.
-pub(crate) fn invocation_event(base: &Value, seen: &Snapshot, secrets: &BTreeMap<String, String>) -> Value {
+pub(crate) fn invocation_event(
+    base: &Value,
+    seen: &Snapshot,
+    secrets: &BTreeMap<String, String>,
+) -> Value {
     let mut event = base.clone();
     let user = &mut event["user"];
     user["enrolledFactors"] = Value::Array(seen.enrolled_factors.clone());
     user["app_metadata"] = seen.app_metadata.clone();
     user["user_metadata"] = seen.user_metadata.clone();
     event["authentication"]["methods"] = Value::Array(seen.methods.clone());
-    let mut all_secrets = event.get("secrets").and_then(Value::as_object).cloned().unwrap_or_else(Map::new);
+    let mut all_secrets = event
+        .get("secrets")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_else(Map::new);
     for (key, value) in secrets {
         all_secrets.insert(key.clone(), Value::String(value.clone()));
     }
@@ -92,7 +115,10 @@ mod tests {
     fn flow_file_1_event_objects_merge_and_arrays_replace() {
         let mut base = json!({"a": {"b": 1, "c": [1, 2]}, "d": 1});
         deep_merge(&mut base, &json!({"a": {"c": [3], "e": 2}, "d": {"x": 1}}));
-        assert_eq!(base, json!({"a": {"b": 1, "c": [3], "e": 2}, "d": {"x": 1}}));
+        assert_eq!(
+            base,
+            json!({"a": {"b": 1, "c": [3], "e": 2}, "d": {"x": 1}})
+        );
     }
 
     #[test]
@@ -100,25 +126,50 @@ mod tests {
         let event = base_event("acme", None, 0).unwrap();
         assert_eq!(event["tenant"]["id"], "acme");
         assert_eq!(event["user"]["enrolledFactors"], json!([]));
-        assert_eq!(event["authentication"]["methods"], json!([{"name": "pwd", "timestamp": "1970-01-01T00:00:00.000Z"}]));
+        assert_eq!(
+            event["authentication"]["methods"],
+            json!([{"name": "pwd", "timestamp": "1970-01-01T00:00:00.000Z"}])
+        );
         assert_eq!(event["user"]["email_verified"], true);
-        assert_eq!((event["user"]["app_metadata"].clone(), event["user"]["user_metadata"].clone()), (json!({}), json!({})));
+        assert_eq!(
+            (
+                event["user"]["app_metadata"].clone(),
+                event["user"]["user_metadata"].clone()
+            ),
+            (json!({}), json!({}))
+        );
         // The realistic parts always exist.
-        for pointer in ["/request/ip", "/request/geoip/countryCode", "/client/client_id", "/connection/strategy", "/transaction/metadata"] {
+        for pointer in [
+            "/request/ip",
+            "/request/geoip/countryCode",
+            "/client/client_id",
+            "/connection/strategy",
+            "/transaction/metadata",
+        ] {
             assert!(event.pointer(pointer).is_some(), "{pointer}");
         }
     }
 
     #[test]
     fn partial_events_keep_the_defaults_they_do_not_name() {
-        let event = base_event("local", Some(&json!({"request": {"geoip": {"countryCode": "NZ"}}})), 0).unwrap();
+        let event = base_event(
+            "local",
+            Some(&json!({"request": {"geoip": {"countryCode": "NZ"}}})),
+            0,
+        )
+        .unwrap();
         assert_eq!(event["request"]["geoip"]["countryCode"], "NZ");
         assert_eq!(event["request"]["geoip"]["cityName"], "Bellevue");
     }
 
     #[test]
     fn malformed_factor_lists_are_rejected() {
-        let err = base_event("local", Some(&json!({"user": {"enrolledFactors": ["otp"]}})), 0).unwrap_err();
+        let err = base_event(
+            "local",
+            Some(&json!({"user": {"enrolledFactors": ["otp"]}})),
+            0,
+        )
+        .unwrap_err();
         assert!(err.contains("enrolledFactors[0]"), "{err}");
     }
 }

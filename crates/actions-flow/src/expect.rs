@@ -24,7 +24,11 @@ pub fn check(expected: &Value, report: &Value) -> Vec<Mismatch> {
                 if key == "logs" && is_log_shorthand(want) {
                     let types: Vec<Value> = have
                         .as_array()
-                        .map(|logs| logs.iter().map(|l| l.get("type").cloned().unwrap_or(Value::Null)).collect())
+                        .map(|logs| {
+                            logs.iter()
+                                .map(|l| l.get("type").cloned().unwrap_or(Value::Null))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     matches(want, &Value::Array(types), key.clone(), &mut out);
                 } else {
@@ -39,18 +43,29 @@ pub fn check(expected: &Value, report: &Value) -> Vec<Mismatch> {
 
 /// `"logs": ["w", "s"]`: an array of strings compares the sequence of types.
 fn is_log_shorthand(want: &Value) -> bool {
-    want.as_array().is_some_and(|items| items.iter().all(Value::is_string))
+    want.as_array()
+        .is_some_and(|items| items.iter().all(Value::is_string))
 }
 
 fn matches(want: &Value, have: &Value, path: String, out: &mut Vec<Mismatch>) {
-    let mismatch = |out: &mut Vec<Mismatch>, path: String| out.push(Mismatch { path, expected: want.clone(), actual: have.clone() });
+    let mismatch = |out: &mut Vec<Mismatch>, path: String| {
+        out.push(Mismatch {
+            path,
+            expected: want.clone(),
+            actual: have.clone(),
+        })
+    };
     match (want, have) {
         (Value::Object(want_keys), Value::Object(have_keys)) => {
             for (key, w) in want_keys {
                 let child = join(&path, key);
                 match have_keys.get(key) {
                     Some(h) => matches(w, h, child, out),
-                    None => out.push(Mismatch { path: child, expected: w.clone(), actual: Value::Null }),
+                    None => out.push(Mismatch {
+                        path: child,
+                        expected: w.clone(),
+                        actual: Value::Null,
+                    }),
                 }
             }
         }
@@ -104,7 +119,10 @@ mod tests {
     #[test]
     fn flow_file_4_mismatches_name_the_path() {
         let expect = json!({"outcome": "denied", "mfa": [{"prompt": "direct"}, {"result": "completed"}], "logs": ["s"], "error": {"code": "x"}});
-        let paths: Vec<_> = check(&expect, &report()).into_iter().map(|m| m.path).collect();
+        let paths: Vec<_> = check(&expect, &report())
+            .into_iter()
+            .map(|m| m.path)
+            .collect();
         assert_eq!(paths, ["outcome", "mfa[0].prompt", "logs", "error"]);
     }
 

@@ -57,7 +57,10 @@ pub struct TenantSpec {
 
 impl Default for TenantSpec {
     fn default() -> Self {
-        TenantSpec { name: default_tenant_name(), mfa: MfaSpec::default() }
+        TenantSpec {
+            name: default_tenant_name(),
+            mfa: MfaSpec::default(),
+        }
     }
 }
 
@@ -82,7 +85,11 @@ pub struct MfaSpec {
 
 impl Default for MfaSpec {
     fn default() -> Self {
-        MfaSpec { customize_with_actions: true, factors: all_factors(), enroll_challenge_scope: ScopeSpec::default() }
+        MfaSpec {
+            customize_with_actions: true,
+            factors: all_factors(),
+            enroll_challenge_scope: ScopeSpec::default(),
+        }
     }
 }
 
@@ -174,7 +181,11 @@ impl FlowFile {
             let full = error.to_string();
             let suffix = format!(" at line {} column {}", error.line(), error.column());
             let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-            ParseError { line: error.line(), column: error.column(), message }
+            ParseError {
+                line: error.line(),
+                column: error.column(),
+                message,
+            }
         })
     }
 }
@@ -185,14 +196,27 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
         let s = text.get(range)?;
-        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
     };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=days_in_month(year, month)).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = &text[19..];
@@ -208,7 +232,10 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
     }
     let offset_minutes = match rest {
         "Z" | "z" => 0,
-        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && &rest[3..4] == ":" => {
+        _ if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && &rest[3..4] == ":" =>
+        {
             let sign = if rest.starts_with('-') { -1 } else { 1 };
             let (h, m): (i64, i64) = (rest[1..3].parse().ok()?, rest[4..6].parse().ok()?);
             sign * (h * 60 + m)
@@ -249,7 +276,10 @@ mod tests {
         assert_eq!(flow.tenant.name, "local");
         assert!(flow.tenant.mfa.customize_with_actions);
         assert_eq!(flow.tenant.mfa.factors.len(), 7);
-        assert!(matches!(flow.tenant.mfa.enroll_challenge_scope, ScopeSpec::Transaction));
+        assert!(matches!(
+            flow.tenant.mfa.enroll_challenge_scope,
+            ScopeSpec::Transaction
+        ));
         assert!(flow.responses.mfa.is_empty() && flow.expect.is_none() && flow.clock.is_none());
     }
 
@@ -257,13 +287,23 @@ mod tests {
     fn flow_file_1_unknown_top_level_keys_are_errors_with_position() {
         let err = FlowFile::parse("{\n  \"actions\": [],\n  \"tenat\": {}\n}").unwrap_err();
         assert_eq!((err.line, err.column), (3, 9));
-        assert!(err.message.starts_with("unknown field `tenat`"), "{}", err.message);
+        assert!(
+            err.message.starts_with("unknown field `tenat`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn unknown_factor_names_are_errors_with_position() {
-        let err = FlowFile::parse(r#"{"actions": [], "tenant": {"mfa": {"factors": ["otp", "sms"]}}}"#).unwrap_err();
-        assert!(err.message.contains("`sms` is not an MFA factor type"), "{}", err.message);
+        let err =
+            FlowFile::parse(r#"{"actions": [], "tenant": {"mfa": {"factors": ["otp", "sms"]}}}"#)
+                .unwrap_err();
+        assert!(
+            err.message.contains("`sms` is not an MFA factor type"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -274,9 +314,18 @@ mod tests {
 
     #[test]
     fn rfc3339_timestamps() {
-        assert_eq!(parse_rfc3339("2026-01-01T00:00:00Z"), Some(1_767_225_600_000));
-        assert_eq!(parse_rfc3339("2026-01-01T00:00:00.5Z"), Some(1_767_225_600_500));
-        assert_eq!(parse_rfc3339("2026-01-01T01:00:00+01:00"), Some(1_767_225_600_000));
+        assert_eq!(
+            parse_rfc3339("2026-01-01T00:00:00Z"),
+            Some(1_767_225_600_000)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-01-01T00:00:00.5Z"),
+            Some(1_767_225_600_500)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-01-01T01:00:00+01:00"),
+            Some(1_767_225_600_000)
+        );
         assert_eq!(parse_rfc3339("2026-02-30T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("yesterday"), None);
     }

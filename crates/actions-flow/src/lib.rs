@@ -19,7 +19,9 @@ pub use error::Error;
 pub use event::deep_merge;
 pub use flow_file::{ActionSpec, FlowFile, Limits, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
 pub use load::{LoadedFlow, Overrides, DEFAULT_SEED};
-pub use report::{AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport};
+pub use report::{
+    AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
+};
 pub use run::{run, run_on};
 
 pub use actions_runtime::{ConsoleLine, Host, HostOptions, LoadError};

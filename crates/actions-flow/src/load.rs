@@ -9,7 +9,9 @@ use actions_runtime::ActionSource;
 use serde_json::Value;
 
 use crate::event::base_event;
-use crate::flow_file::{parse_rfc3339, ActionSpec, FlowFile, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
+use crate::flow_file::{
+    parse_rfc3339, ActionSpec, FlowFile, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS,
+};
 use crate::Error;
 
 /// Settings from the command line that override the flow file's `limits`.
@@ -52,7 +54,10 @@ pub const DEFAULT_SEED: u64 = 0;
 impl LoadedFlow {
     /// Reads and checks the flow file at `path` and its Action files.
     pub fn load(path: &Path, overrides: Overrides) -> Result<LoadedFlow, Error> {
-        let text = fs_read(path).map_err(|source| Error::ReadFlow { path: path.to_owned(), source })?;
+        let text = fs_read(path).map_err(|source| Error::ReadFlow {
+            path: path.to_owned(),
+            source,
+        })?;
         Self::from_text(path, &text, overrides)
     }
 
@@ -64,17 +69,27 @@ impl LoadedFlow {
             column: e.column,
             message: e.message,
         })?;
-        let field = |field: &str, message: String| Error::Field { path: path.to_owned(), field: field.to_owned(), message };
+        let field = |field: &str, message: String| Error::Field {
+            path: path.to_owned(),
+            field: field.to_owned(),
+            message,
+        };
 
         if file.actions.is_empty() {
-            return Err(field("actions", "a flow needs at least one Action".to_owned()));
+            return Err(field(
+                "actions",
+                "a flow needs at least one Action".to_owned(),
+            ));
         }
         let dir = path.parent().unwrap_or(Path::new(""));
         let mut names = BTreeSet::new();
         let mut sources = Vec::with_capacity(file.actions.len());
         for (i, action) in file.actions.iter().enumerate() {
             if !names.insert(action.name.as_str()) {
-                return Err(field(&format!("actions[{i}].name"), format!("`{}` names two Actions; names must be unique", action.name)));
+                return Err(field(
+                    &format!("actions[{i}].name"),
+                    format!("`{}` names two Actions; names must be unique", action.name),
+                ));
             }
             sources.push(read_action(path, dir, i, action)?);
         }
@@ -82,19 +97,32 @@ impl LoadedFlow {
         let clock_ms = match &file.clock {
             None => None,
             Some(text) => Some(parse_rfc3339(text).ok_or_else(|| {
-                field("clock", format!("`{text}` is not an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`"))
+                field(
+                    "clock",
+                    format!("`{text}` is not an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`"),
+                )
             })?),
         };
         let start_ms = clock_ms.unwrap_or_else(now_ms);
-        let base_event = base_event(&file.tenant.name, file.event.as_ref(), start_ms).map_err(|m| field("event", m))?;
+        let base_event = base_event(&file.tenant.name, file.event.as_ref(), start_ms)
+            .map_err(|m| field("event", m))?;
 
-        let timeout_ms = overrides.timeout_ms.or(file.limits.timeout_ms).unwrap_or(DEFAULT_TIMEOUT_MS);
-        let memory_mb = overrides.memory_mb.or(file.limits.memory_mb).unwrap_or(DEFAULT_MEMORY_MB);
+        let timeout_ms = overrides
+            .timeout_ms
+            .or(file.limits.timeout_ms)
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        let memory_mb = overrides
+            .memory_mb
+            .or(file.limits.memory_mb)
+            .unwrap_or(DEFAULT_MEMORY_MB);
         if timeout_ms == 0 {
             return Err(field("limits.timeout_ms", "must be at least 1".to_owned()));
         }
         if memory_mb < 8 {
-            return Err(field("limits.memory_mb", "must be at least 8 (MiB)".to_owned()));
+            return Err(field(
+                "limits.memory_mb",
+                "must be at least 8 (MiB)".to_owned(),
+            ));
         }
 
         let tenant = Tenant {
@@ -106,7 +134,10 @@ impl LoadedFlow {
             },
         };
         let name = file.name.clone().unwrap_or_else(|| {
-            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
         });
         Ok(LoadedFlow {
             path: path.to_owned(),
@@ -123,7 +154,12 @@ impl LoadedFlow {
     }
 }
 
-fn read_action(path: &Path, dir: &Path, i: usize, action: &ActionSpec) -> Result<ActionSource, Error> {
+fn read_action(
+    path: &Path,
+    dir: &Path,
+    i: usize,
+    action: &ActionSpec,
+) -> Result<ActionSource, Error> {
     match (&action.file, &action.code) {
         (Some(file), None) => {
             let resolved = dir.join(file);
@@ -133,13 +169,22 @@ fn read_action(path: &Path, dir: &Path, i: usize, action: &ActionSpec) -> Result
                 file: resolved.clone(),
                 source,
             })?;
-            Ok(ActionSource { file: file.trim_start_matches("./").to_owned(), code })
+            Ok(ActionSource {
+                file: file.trim_start_matches("./").to_owned(),
+                code,
+            })
         }
-        (None, Some(code)) => Ok(ActionSource { file: format!("inline:{}", action.name), code: code.clone() }),
+        (None, Some(code)) => Ok(ActionSource {
+            file: format!("inline:{}", action.name),
+            code: code.clone(),
+        }),
         _ => Err(Error::Field {
             path: path.to_owned(),
             field: format!("actions[{i}]"),
-            message: format!("Action `{}` needs exactly one of `file` or `code`", action.name),
+            message: format!(
+                "Action `{}` needs exactly one of `file` or `code`",
+                action.name
+            ),
         }),
     }
 }
@@ -149,5 +194,7 @@ fn fs_read(path: &Path) -> std::io::Result<String> {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }

@@ -9,7 +9,9 @@ use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
 use crate::event::invocation_event;
-use crate::report::{AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport};
+use crate::report::{
+    AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
+};
 use crate::{Error, LoadedFlow};
 
 /// The system clock: real time; the user acting does not move it.
@@ -24,7 +26,9 @@ impl Clock for SystemClock {
 
 /// Runs a flow on a fresh runtime.
 pub fn run(flow: &LoadedFlow) -> Result<Report, Error> {
-    let mut host = Host::new(HostOptions { memory_mb: flow.memory_mb })?;
+    let mut host = Host::new(HostOptions {
+        memory_mb: flow.memory_mb,
+    })?;
     run_on(flow, &mut host)
 }
 
@@ -39,7 +43,10 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         let started = Instant::now();
         let index = host
             .load(source, budget.saturating_sub(spent))
-            .map_err(|source| Error::Action { path: flow.path.clone(), source })?;
+            .map_err(|source| Error::Action {
+                path: flow.path.clone(),
+                source,
+            })?;
         indices.push(index);
         spent += started.elapsed();
     }
@@ -50,10 +57,21 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         UserState {
             app_metadata: user["app_metadata"].clone(),
             user_metadata: user["user_metadata"].clone(),
-            enrolled_factors: user["enrolledFactors"].as_array().cloned().unwrap_or_default(),
+            enrolled_factors: user["enrolledFactors"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
         },
-        flow.base_event["authentication"]["methods"].as_array().cloned().unwrap_or_default(),
+        flow.base_event["authentication"]["methods"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
         flow.file.responses.mfa.clone(),
+    )
+    .with_protocol(
+        flow.base_event["transaction"]["protocol"]
+            .as_str()
+            .map(str::to_owned),
     );
     let mut clock: Box<dyn Clock> = match flow.clock_ms {
         Some(now_ms) => Box::new(FixedClock { now_ms }),
@@ -80,7 +98,10 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         if step == Step::RunMfa {
             step = transaction
                 .run_mfa(clock.as_mut())
-                .map_err(|source| Error::Responses { path: flow.path.clone(), source })?;
+                .map_err(|source| Error::Responses {
+                    path: flow.path.clone(),
+                    source,
+                })?;
         }
         if step == Step::Stop {
             break;
@@ -94,7 +115,10 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
 fn handler_end(invocation: &Invocation, timeout_ms: u64) -> HandlerEnd {
     match &invocation.failure {
         None => HandlerEnd::Returned,
-        Some(failure) => HandlerEnd::Failed { code: error_code(failure.kind), message: failure_message(failure, timeout_ms) },
+        Some(failure) => HandlerEnd::Failed {
+            code: error_code(failure.kind),
+            message: failure_message(failure, timeout_ms),
+        },
     }
 }
 
@@ -153,7 +177,9 @@ fn report(flow: &LoadedFlow, transaction: &Transaction, extras: Vec<Invocation>)
             user_metadata: user.user_metadata.clone(),
             enrolled_factors: user.enrolled_factors.clone(),
         },
-        id_token: IdTokenReport { claims: transaction.id_claims().clone() },
+        id_token: IdTokenReport {
+            claims: transaction.id_claims().clone(),
+        },
         access_token: AccessTokenReport {
             claims: transaction.access_claims().clone(),
             scopes_added: Vec::new(),

@@ -15,7 +15,10 @@ const ADMIN: &str = include_str!("../../../actions/admin-security-key/require-ke
 const EMPTY: &str = "exports.onExecutePostLogin = async (event, api) => {};";
 
 fn main() {
-    let iterations: u32 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(20_000);
+    let iterations: u32 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
     let started = Instant::now();
     let mut host = Host::new(HostOptions::default()).expect("runtime");
     let first_runtime = started.elapsed();
@@ -26,8 +29,24 @@ fn main() {
 
     host.begin_flow(1, Some(1_767_225_600_000)).expect("begin");
     let budget = Duration::from_secs(20);
-    let admin = host.load(&ActionSource { file: "require-keys.js".into(), code: ADMIN.into() }, budget).expect("load");
-    let empty = host.load(&ActionSource { file: "empty.js".into(), code: EMPTY.into() }, budget).expect("load");
+    let admin = host
+        .load(
+            &ActionSource {
+                file: "require-keys.js".into(),
+                code: ADMIN.into(),
+            },
+            budget,
+        )
+        .expect("load");
+    let empty = host
+        .load(
+            &ActionSource {
+                file: "empty.js".into(),
+                code: EMPTY.into(),
+            },
+            budget,
+        )
+        .expect("load");
 
     let event = json!({
         "user": { "user_id": "auth0|42", "app_metadata": { "roles": ["admin"] }, "enrolledFactors": [{ "type": "otp" }] },
@@ -45,7 +64,8 @@ fn main() {
         };
         let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
         tx.begin("a", 0, "onExecutePostLogin");
-        let (mut tx, invocation) = host.invoke(index, "onExecutePostLogin", event.clone(), tx, budget);
+        let (mut tx, invocation) =
+            host.invoke(index, "onExecutePostLogin", event.clone(), tx, budget);
         assert!(invocation.failure.is_none(), "{:?}", invocation.failure);
         tx.end(HandlerEnd::Returned);
         tx
@@ -65,10 +85,23 @@ fn main() {
     };
     let empty_time = time(&mut run, empty);
     let admin_time = time(&mut run, admin);
-    println!("runtime creation: first in process {:.1} ms, later {:.1} ms", ms(first_runtime), ms(later_runtime));
-    println!("warm invocation, empty handler (baseline): {:.1} µs", us(empty_time));
-    println!("warm invocation, admin require-keys (2 MFA ops): {:.1} µs", us(admin_time));
-    println!("ratio admin / empty: {:.2}x over {iterations} iterations each", us(admin_time) / us(empty_time));
+    println!(
+        "runtime creation: first in process {:.1} ms, later {:.1} ms",
+        ms(first_runtime),
+        ms(later_runtime)
+    );
+    println!(
+        "warm invocation, empty handler (baseline): {:.1} µs",
+        us(empty_time)
+    );
+    println!(
+        "warm invocation, admin require-keys (2 MFA ops): {:.1} µs",
+        us(admin_time)
+    );
+    println!(
+        "ratio admin / empty: {:.2}x over {iterations} iterations each",
+        us(admin_time) / us(empty_time)
+    );
 }
 
 fn ms(d: Duration) -> f64 {

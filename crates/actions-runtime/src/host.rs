@@ -426,5 +426,9 @@ fn thrown(json: &str) -> Failure {
 /// A stack without the glue's own frames (`ext:...`), which mean nothing to
 /// the Action's author.
 fn user_frames(stack: &str) -> String {
-    stack.lines().filter(|line| !line.contains("(ext:") && !line.trim_start().starts_with("at ext:")).collect::<Vec<_>>().join("\n")
+    stack
+        .lines()
+        .filter(|line| !line.contains("(ext:") && !line.trim_start().starts_with("at ext:"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -44,7 +44,11 @@ impl Console {
             return;
         }
         self.bytes += message.len();
-        self.lines.push(ConsoleLine { level, message, after_calls });
+        self.lines.push(ConsoleLine {
+            level,
+            message,
+            after_calls,
+        });
     }
 }
 

@@ -143,7 +143,10 @@ fn throws_are_reported_faithfully() {
     );
     let stack = failure.stack.unwrap();
     assert!(stack.contains("actions/test.js:1"), "{stack}");
-    assert!(!stack.contains("ext:"), "glue frames leak into the stack: {stack}");
+    assert!(
+        !stack.contains("ext:"),
+        "glue frames leak into the stack: {stack}"
+    );
     let (_, inv) = run("exports.onExecutePostLogin = async () => { throw 'just a string'; };");
     assert_eq!(inv.failure.unwrap().message, "just a string");
     let (_, inv) = run("exports.onExecutePostLogin = async () => { throw {}; };");

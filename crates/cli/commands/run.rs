@@ -26,7 +26,10 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let overrides = Overrides { timeout_ms: args.timeout_ms, memory_mb: args.memory_mb };
+    let overrides = Overrides {
+        timeout_ms: args.timeout_ms,
+        memory_mb: args.memory_mb,
+    };
     let flow = LoadedFlow::load(&args.flow, overrides)?;
     let report = actions_flow::run(&flow)?;
     let json = serde_json::to_value(&report).context("serialising the report")?;
@@ -41,7 +44,9 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     stdout.flush().ok();
 
-    let Some(expect) = &flow.file.expect else { return Ok(ExitCode::SUCCESS) };
+    let Some(expect) = &flow.file.expect else {
+        return Ok(ExitCode::SUCCESS);
+    };
     let mismatches = actions_flow::expect::check(expect, &json);
     if mismatches.is_empty() {
         return Ok(ExitCode::SUCCESS);

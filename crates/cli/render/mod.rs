@@ -39,7 +39,10 @@ fn hint(error: &actions_flow::Error) -> Option<&'static str> {
 /// The mismatches of a flow's `expect` block.
 pub(crate) fn mismatches(flow: &str, mismatches: &[Mismatch], colour: bool) -> String {
     let p = Paint(colour);
-    let mut out = format!("{} `{flow}`: the report does not match `expect`\n", p.red_bold("mismatch:"));
+    let mut out = format!(
+        "{} `{flow}`: the report does not match `expect`\n",
+        p.red_bold("mismatch:")
+    );
     for m in mismatches {
         out.push_str(&format!(
             "  at {}\n    expected: {}\n    actual:   {}\n",

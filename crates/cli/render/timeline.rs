@@ -23,7 +23,12 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
             p.dim(&format!("· {}", invocation.handler)),
             p.dim(&format!("({:.1} ms)", invocation.duration_ms))
         );
-        let factors: Vec<&str> = invocation.seen.enrolled_factors.iter().filter_map(|f| f["type"].as_str()).collect();
+        let factors: Vec<&str> = invocation
+            .seen
+            .enrolled_factors
+            .iter()
+            .filter_map(|f| f["type"].as_str())
+            .collect();
         let methods: Vec<String> = invocation
             .seen
             .methods
@@ -34,12 +39,23 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
                 _ => m.to_string(),
             })
             .collect();
-        let _ = writeln!(out, "  {}  enrolledFactors [{}]  methods [{}]", p.dim("saw "), factors.join(", "), methods.join(", "));
+        let _ = writeln!(
+            out,
+            "  {}  enrolledFactors [{}]  methods [{}]",
+            p.dim("saw "),
+            factors.join(", "),
+            methods.join(", ")
+        );
         // Calls and console lines in the order they happened.
         let mut console = invocation.console.iter().peekable();
         for (n, call) in invocation.calls.iter().enumerate() {
             while let Some(line) = console.next_if(|line| line.after_calls <= n) {
-                let _ = writeln!(out, "  {}  {}", p.dim(&format!("{:<4}", console_tag(line.level))), line.message);
+                let _ = writeln!(
+                    out,
+                    "  {}  {}",
+                    p.dim(&format!("{:<4}", console_tag(line.level))),
+                    line.message
+                );
             }
             let args: Vec<String> = call.args.iter().map(|a| a.to_string()).collect();
             let verdict = match &call.verdict {
@@ -47,10 +63,22 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
                 Verdict::Ignored { reason } => p.yellow(&format!("ignored ({reason})")),
                 Verdict::Rejected { message } => p.red(&format!("rejected: {message}")),
             };
-            let _ = writeln!(out, "  {}  api.{}({})  {}", p.dim("call"), call.method, args.join(", "), verdict);
+            let _ = writeln!(
+                out,
+                "  {}  api.{}({})  {}",
+                p.dim("call"),
+                call.method,
+                args.join(", "),
+                verdict
+            );
         }
         for line in console {
-            let _ = writeln!(out, "  {}  {}", p.dim(&format!("{:<4}", console_tag(line.level))), line.message);
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                p.dim(&format!("{:<4}", console_tag(line.level))),
+                line.message
+            );
         }
         if let Some(error) = &invocation.error {
             let _ = writeln!(out, "  {}  {}", p.red_bold("fail"), p.red(&error.message));
@@ -58,7 +86,9 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
                 let _ = writeln!(out, "        {}", p.dim(location.trim()));
             }
         }
-        let is_last_of_action = !report.invocations[i + 1..].iter().any(|next| next.action == invocation.action);
+        let is_last_of_action = !report.invocations[i + 1..]
+            .iter()
+            .any(|next| next.action == invocation.action);
         if is_last_of_action {
             for entry in report.mfa.iter().filter(|e| e.action == invocation.action) {
                 let _ = writeln!(out, "  {}  {}", p.cyan("mfa "), mfa_line(entry, p));
@@ -74,13 +104,30 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
     };
     let _ = writeln!(out, "\n{} {outcome}", p.bold("outcome"));
     if let Some(error) = &report.error {
-        let code = serde_json::to_value(error.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let action = error.action.as_deref().map(|a| format!(" in `{a}`")).unwrap_or_default();
+        let code = serde_json::to_value(error.code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let action = error
+            .action
+            .as_deref()
+            .map(|a| format!(" in `{a}`"))
+            .unwrap_or_default();
         let _ = writeln!(out, "  {}{action}: {}", p.red(&code), error.message);
     }
     let _ = writeln!(out, "  mfa commands used: {}/4", report.mfa_commands_used);
-    section(&mut out, p, "id_token", &Value::Object(report.id_token.claims.clone()));
-    section(&mut out, p, "access_token", &Value::Object(report.access_token.claims.clone()));
+    section(
+        &mut out,
+        p,
+        "id_token",
+        &Value::Object(report.id_token.claims.clone()),
+    );
+    section(
+        &mut out,
+        p,
+        "access_token",
+        &Value::Object(report.access_token.claims.clone()),
+    );
     section(&mut out, p, "app_metadata", &report.user.app_metadata);
     section(&mut out, p, "user_metadata", &report.user.user_metadata);
     let _ = writeln!(out, "{}", p.bold("logs"));
@@ -107,18 +154,46 @@ fn console_tag(level: &str) -> &'static str {
 fn mfa_line(entry: &MfaEntry, p: Paint) -> String {
     let prompt = match entry.prompt {
         PromptKind::Selection => format!("selection of [{}]", entry.usable.join(", ")),
-        PromptKind::Direct if entry.alternatives.is_empty() => format!("{} screen", entry.usable[0]),
-        PromptKind::Direct => format!("{} screen, or try another: {}", entry.usable[0], entry.alternatives.join(", ")),
+        PromptKind::Direct if entry.alternatives.is_empty() => {
+            format!("{} screen", entry.usable[0])
+        }
+        PromptKind::Direct => format!(
+            "{} screen, or try another: {}",
+            entry.usable[0],
+            entry.alternatives.join(", ")
+        ),
         PromptKind::None => "no prompt".to_owned(),
     };
     let result = match entry.result {
-        MfaResult::Completed => p.green(&format!("completed {}", entry.factor.as_deref().unwrap_or(""))),
+        MfaResult::Completed => p.green(&format!(
+            "completed {}",
+            entry.factor.as_deref().unwrap_or("")
+        )),
         MfaResult::Skipped => p.yellow("skipped"),
-        MfaResult::Failed => p.red(&format!("failed{}", entry.factor.as_deref().map(|f| format!(" {f}")).unwrap_or_default())),
+        MfaResult::Failed => p.red(&format!(
+            "failed{}",
+            entry
+                .factor
+                .as_deref()
+                .map(|f| format!(" {f}"))
+                .unwrap_or_default()
+        )),
     };
-    let ignored: Vec<String> = entry.ignored.iter().map(|i| format!("{} ({})", i.type_, i.reason)).collect();
-    let ignored = if ignored.is_empty() { String::new() } else { p.dim(&format!("  ignored: {}", ignored.join(", "))) };
-    format!("{} {} → {prompt} → {result}{ignored}", entry.kind, p.bold(entry.command.as_str()))
+    let ignored: Vec<String> = entry
+        .ignored
+        .iter()
+        .map(|i| format!("{} ({})", i.type_, i.reason))
+        .collect();
+    let ignored = if ignored.is_empty() {
+        String::new()
+    } else {
+        p.dim(&format!("  ignored: {}", ignored.join(", ")))
+    };
+    format!(
+        "{} {} → {prompt} → {result}{ignored}",
+        entry.kind,
+        p.bold(entry.command.as_str())
+    )
 }
 
 fn section(out: &mut String, p: Paint, title: &str, value: &Value) {

@@ -9,5 +9,6 @@ pub mod custom_claims;
 pub mod customize_toggle;
 pub mod metadata;
 pub mod no_usable_factor;
+pub mod non_interactive;
 pub mod prompt_shape;
 pub mod usable_factors;

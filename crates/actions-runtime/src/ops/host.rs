@@ -38,7 +38,10 @@ pub(crate) fn op_host_console(state: &mut OpState, level: u32, #[string] message
         _ => "trace",
     };
     let host = state.borrow_mut::<HostState>();
-    let after_calls = host.transaction.as_ref().map_or(0, |tx| tx.invocations().last().map_or(0, |i| i.calls.len()));
+    let after_calls = host
+        .transaction
+        .as_ref()
+        .map_or(0, |tx| tx.invocations().last().map_or(0, |i| i.calls.len()));
     host.console.push(level, message, after_calls);
 }
 
