@@ -93,9 +93,18 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn error(message: impl Into<String>) -> Self {
+    /// An `Error` with `message`.
+    pub fn error(message: impl Into<String>) -> Self {
         ApiError {
             kind: ApiErrorKind::Error,
+            message: message.into(),
+        }
+    }
+
+    /// A `TypeError` with `message`.
+    pub fn type_error(message: impl Into<String>) -> Self {
+        ApiError {
+            kind: ApiErrorKind::TypeError,
             message: message.into(),
         }
     }
