@@ -17,7 +17,9 @@ const { JSONParse, ObjectPrototypeToString, FunctionPrototypeCall, Error } = pri
  * @type {ActionModule[]}
  */
 const modules = [];
-const api = createApi();
+/** The running handler's event, for the api methods that change it at once. */
+let currentEvent = null;
+const api = createApi(() => currentEvent);
 
 const SIGNATURE = (/** @type {string} */ handler) =>
   `Invalid function signature for the "${handler}" handler. Use "exports.${handler} = async function(event, api) { }" as the signature.`;
@@ -68,9 +70,12 @@ async function invoke(index, handler) {
       throw new Error(SIGNATURE(handler));
     }
     const event = JSONParse(op_host_event());
+    currentEvent = event;
     await FunctionPrototypeCall(fn, mod.exports, event, api);
   } catch (e) {
     op_host_handler_failed(describeThrown(e));
+  } finally {
+    currentEvent = null;
   }
 }
 

@@ -5,40 +5,129 @@ use serde_json::Value;
 
 use crate::CommandKind;
 
-/// An `api` method this emulator implements. Each maps to one op in the host
-/// (`op_<area>_<verb>`) and to one `method` string in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ApiMethod {
-    /// `api.access.deny(reason)`.
-    AccessDeny,
-    /// `api.accessToken.setCustomClaim(key, value)`.
-    AccessTokenSetCustomClaim,
-    /// `api.idToken.setCustomClaim(key, value)`.
-    IdTokenSetCustomClaim,
-    /// `api.authentication.challengeWith(factor, options?)` and the other three
-    /// MFA commands.
-    Mfa(CommandKind),
-    /// `api.user.setAppMetadata(key, value)`.
-    UserSetAppMetadata,
-    /// `api.user.setUserMetadata(key, value)`.
-    UserSetUserMetadata,
+/// Declares [`ApiMethod`] from one table: variant and JS path below `api`.
+macro_rules! api_methods {
+    ($($variant:ident => $name:literal,)*) => {
+        /// An `api` method this emulator implements. Each maps to one op in the
+        /// host (`op_<area>_<verb>`) and to one `method` string in the report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ApiMethod {
+            $(
+                #[doc = concat!("`api.", $name, "`.")]
+                $variant,
+            )*
+        }
+
+        impl ApiMethod {
+            /// Every method, in the order of auth0-post-login §2's namespaces.
+            pub const ALL: &'static [ApiMethod] = &[$(ApiMethod::$variant,)*];
+
+            /// The method's path below `api`, as the report's `calls[].method` spells it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ApiMethod::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+api_methods! {
+    AccessDeny => "access.deny",
+    AccessTokenSetCustomClaim => "accessToken.setCustomClaim",
+    AccessTokenAddScope => "accessToken.addScope",
+    AccessTokenRemoveScope => "accessToken.removeScope",
+    AuthenticationChallengeWith => "authentication.challengeWith",
+    AuthenticationChallengeWithAny => "authentication.challengeWithAny",
+    AuthenticationEnrollWith => "authentication.enrollWith",
+    AuthenticationEnrollWithAny => "authentication.enrollWithAny",
+    AuthenticationRecordMethod => "authentication.recordMethod",
+    AuthenticationSetPrimaryUser => "authentication.setPrimaryUser",
+    CacheGet => "cache.get",
+    CacheSet => "cache.set",
+    CacheDelete => "cache.delete",
+    GroupsGetUserGroups => "groups.getUserGroups",
+    GroupsHasGroupMembership => "groups.hasGroupMembership",
+    IdTokenSetCustomClaim => "idToken.setCustomClaim",
+    MultifactorEnable => "multifactor.enable",
+    PromptRender => "prompt.render",
+    RedirectCanRedirect => "redirect.canRedirect",
+    RedirectEncodeToken => "redirect.encodeToken",
+    RedirectSendUserTo => "redirect.sendUserTo",
+    RedirectValidateToken => "redirect.validateToken",
+    RefreshTokenRevoke => "refreshToken.revoke",
+    RefreshTokenSetExpiresAt => "refreshToken.setExpiresAt",
+    RefreshTokenSetIdleExpiresAt => "refreshToken.setIdleExpiresAt",
+    RefreshTokenSetMetadata => "refreshToken.setMetadata",
+    RefreshTokenDeleteMetadata => "refreshToken.deleteMetadata",
+    RefreshTokenEvictMetadata => "refreshToken.evictMetadata",
+    RolesGetUserEffectiveRoles => "roles.getUserEffectiveRoles",
+    RolesGetUserEffectiveRolesByIds => "roles.getUserEffectiveRolesByIds",
+    RolesGetUserEffectiveRolesByNames => "roles.getUserEffectiveRolesByNames",
+    RulesWasExecuted => "rules.wasExecuted",
+    SamlResponseSetAttribute => "samlResponse.setAttribute",
+    SamlResponseSetAudience => "samlResponse.setAudience",
+    SamlResponseSetRecipient => "samlResponse.setRecipient",
+    SamlResponseSetDestination => "samlResponse.setDestination",
+    SamlResponseSetCreateUpnClaim => "samlResponse.setCreateUpnClaim",
+    SamlResponseSetPassthroughClaimsWithNoMapping => "samlResponse.setPassthroughClaimsWithNoMapping",
+    SamlResponseSetMapUnknownClaimsAsIs => "samlResponse.setMapUnknownClaimsAsIs",
+    SamlResponseSetMapIdentities => "samlResponse.setMapIdentities",
+    SamlResponseSetSignatureAlgorithm => "samlResponse.setSignatureAlgorithm",
+    SamlResponseSetDigestAlgorithm => "samlResponse.setDigestAlgorithm",
+    SamlResponseSetLifetimeInSeconds => "samlResponse.setLifetimeInSeconds",
+    SamlResponseSetSignResponse => "samlResponse.setSignResponse",
+    SamlResponseSetNameIdentifierFormat => "samlResponse.setNameIdentifierFormat",
+    SamlResponseSetNameIdentifierProbes => "samlResponse.setNameIdentifierProbes",
+    SamlResponseSetAuthnContextClassRef => "samlResponse.setAuthnContextClassRef",
+    SamlResponseSetSigningCert => "samlResponse.setSigningCert",
+    SamlResponseSetIncludeAttributeNameFormat => "samlResponse.setIncludeAttributeNameFormat",
+    SamlResponseSetTypedAttributes => "samlResponse.setTypedAttributes",
+    SamlResponseSetEncryptionCert => "samlResponse.setEncryptionCert",
+    SamlResponseSetEncryptionPublicKey => "samlResponse.setEncryptionPublicKey",
+    SamlResponseSetCert => "samlResponse.setCert",
+    SamlResponseSetKey => "samlResponse.setKey",
+    SamlResponseSetRelayState => "samlResponse.setRelayState",
+    SamlResponseSetIssuer => "samlResponse.setIssuer",
+    SamlResponseSetEncryptionAlgorithm => "samlResponse.setEncryptionAlgorithm",
+    SessionRevoke => "session.revoke",
+    SessionSetExpiresAt => "session.setExpiresAt",
+    SessionSetIdleExpiresAt => "session.setIdleExpiresAt",
+    SessionSetCookieMode => "session.setCookieMode",
+    SessionSetMetadata => "session.setMetadata",
+    SessionDeleteMetadata => "session.deleteMetadata",
+    SessionEvictMetadata => "session.evictMetadata",
+    TransactionSetMetadata => "transaction.setMetadata",
+    TransactionAddTargetScope => "transaction.addTargetScope",
+    TransactionRemoveTargetScope => "transaction.removeTargetScope",
+    TransactionSetTargetScopes => "transaction.setTargetScopes",
+    TransactionClearTargetScopes => "transaction.clearTargetScopes",
+    UserSetAppMetadata => "user.setAppMetadata",
+    UserSetUserMetadata => "user.setUserMetadata",
+    ValidationError => "validation.error",
 }
 
 impl ApiMethod {
-    /// The method's path below `api`, as the report's `calls[].method` spells it.
-    pub fn as_str(self) -> &'static str {
+    /// The MFA command this method issues, if it is one of the four.
+    pub fn mfa_command(self) -> Option<CommandKind> {
         match self {
-            ApiMethod::AccessDeny => "access.deny",
-            ApiMethod::AccessTokenSetCustomClaim => "accessToken.setCustomClaim",
-            ApiMethod::IdTokenSetCustomClaim => "idToken.setCustomClaim",
-            ApiMethod::Mfa(CommandKind::ChallengeWith) => "authentication.challengeWith",
-            ApiMethod::Mfa(CommandKind::ChallengeWithAny) => "authentication.challengeWithAny",
-            ApiMethod::Mfa(CommandKind::EnrollWith) => "authentication.enrollWith",
-            ApiMethod::Mfa(CommandKind::EnrollWithAny) => "authentication.enrollWithAny",
-            ApiMethod::UserSetAppMetadata => "user.setAppMetadata",
-            ApiMethod::UserSetUserMetadata => "user.setUserMetadata",
+            ApiMethod::AuthenticationChallengeWith => Some(CommandKind::ChallengeWith),
+            ApiMethod::AuthenticationChallengeWithAny => Some(CommandKind::ChallengeWithAny),
+            ApiMethod::AuthenticationEnrollWith => Some(CommandKind::EnrollWith),
+            ApiMethod::AuthenticationEnrollWithAny => Some(CommandKind::EnrollWithAny),
+            _ => None,
         }
+    }
+
+    /// The namespace below `api` (`"samlResponse"` for `samlResponse.setAudience`).
+    pub fn namespace(self) -> &'static str {
+        self.as_str().split('.').next().unwrap_or_default()
+    }
+
+    /// The method name within its namespace (`"setAudience"`).
+    pub fn name(self) -> &'static str {
+        self.as_str().split('.').nth(1).unwrap_or_default()
     }
 }
 

@@ -16,16 +16,19 @@
 
 mod call;
 mod clock;
+mod context;
 mod factor;
 mod log;
 mod mfa;
 mod outcome;
 pub mod rules;
+mod services;
 mod tenant;
 mod transaction;
 
 pub use call::{ApiError, ApiErrorKind, ApiMethod, CallRecord, Verdict};
 pub use clock::{iso8601, Clock, FixedClock};
+pub use context::{ContinueResponse, LoginContext, TokenRequest};
 pub use factor::{FactorKind, ParseFactorError};
 pub use log::{LogEntry, LogType};
 pub use mfa::{
@@ -33,7 +36,9 @@ pub use mfa::{
     ResponseResult,
 };
 pub use outcome::{ErrorCode, FlowError, Outcome};
+pub use services::{NoServices, Services, TokenError, VerifiedToken};
 pub use tenant::{ChallengeScope, MfaSettings, Tenant};
 pub use transaction::{
-    HandlerEnd, InputError, InvocationRecord, Snapshot, Step, Transaction, UserState,
+    HandlerEnd, InputError, InvocationRecord, RedirectRecord, RefreshTokenReport, SamlReport,
+    ScopeChange, SessionReport, Snapshot, Step, Transaction, UserState,
 };

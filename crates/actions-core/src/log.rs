@@ -18,6 +18,12 @@ pub enum LogType {
     /// `f`: failed login.
     #[serde(rename = "f")]
     Failure,
+    /// `session_revoked`: written by `api.session.revoke`.
+    #[serde(rename = "session_revoked")]
+    SessionRevoked,
+    /// `srrt`: refresh token revoked by `api.refreshToken.revoke`.
+    #[serde(rename = "srrt")]
+    RefreshTokenRevoked,
 }
 
 impl LogType {
@@ -28,6 +34,8 @@ impl LogType {
             LogType::MfaRequired => "mfar",
             LogType::Success => "s",
             LogType::Failure => "f",
+            LogType::SessionRevoked => "session_revoked",
+            LogType::RefreshTokenRevoked => "srrt",
         }
     }
 }

@@ -18,8 +18,7 @@ pub enum Outcome {
 }
 
 /// The report's `error.code`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `api.access.deny`.
@@ -38,6 +37,37 @@ pub enum ErrorCode {
     Timeout,
     /// The JS heap limit was reached.
     MemoryLimit,
+    /// A redirect or form in a flow that cannot interact with the user.
+    InteractionRequired,
+    /// `/continue` came back with the wrong `state`.
+    InvalidRequest,
+    /// `api.validation.error(code, ...)`: the Action's own code.
+    Validation(String),
+}
+
+impl ErrorCode {
+    /// The code as the report spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::MfaRule => "mfa_rule",
+            ErrorCode::MfaFailed => "mfa_failed",
+            ErrorCode::MfaRequired => "mfa_required",
+            ErrorCode::TooManyMfaCommands => "too_many_mfa_commands",
+            ErrorCode::ActionError => "action_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::MemoryLimit => "memory_limit",
+            ErrorCode::InteractionRequired => "interaction_required",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::Validation(code) => code,
+        }
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// The report's `error` object.

@@ -1,6 +1,9 @@
 //! One login's state machine: records calls, applies an Action's effects when
-//! it finishes, executes its MFA commands with the user's answers, and ends the
-//! login. The rules themselves live in `rules/`; this file only sequences them.
+//! it finishes, executes its MFA commands with the user's answers, suspends at
+//! redirects and forms and resumes with the user's `/continue`, and ends the
+//! login. The rules live in `rules/`; this file only sequences them.
+//! `transaction/api.rs` handles the individual `api` calls and
+//! `transaction/suspend.rs` the redirects.
 
 use std::collections::VecDeque;
 
@@ -8,18 +11,26 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::log::{self, LogEntry, LogType};
+use crate::rules::cache::Cache;
 use crate::rules::challenge_before_enroll::{self, Completion};
-use crate::rules::custom_claims::{self, ClaimCheck};
-use crate::rules::metadata::{self, Which};
+use crate::rules::metadata;
 use crate::rules::no_usable_factor::{self, NoUsableFactor};
 use crate::rules::non_interactive::{self, Interactivity};
 use crate::rules::usable_factors::{self, UserFactors};
-use crate::rules::{command_cap, customize_toggle, prompt_shape};
+use crate::rules::{customize_toggle, prompt_shape};
 use crate::{
-    iso8601, ApiError, ApiMethod, CallRecord, Clock, ErrorCode, FlowError, IgnoredFactor,
-    MfaCommand, MfaEntry, MfaResponse, MfaResult, Outcome, PromptKind, ResponseResult, Tenant,
-    Verdict,
+    iso8601, ApiError, ApiMethod, CallRecord, Clock, ContinueResponse, ErrorCode, FlowError,
+    IgnoredFactor, LoginContext, MfaCommand, MfaEntry, MfaResponse, MfaResult, NoServices, Outcome,
+    PromptKind, ResponseResult, Services, Tenant, Verdict,
 };
+
+mod api;
+mod suspend;
+
+use api::{Answer, Pending, Rejection};
+pub use api::{RefreshTokenReport, SamlReport, ScopeChange, SessionReport};
+pub use suspend::RedirectRecord;
+use suspend::Suspension;
 
 /// The user as the login starts (flow-file.md §3 decision 1).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -33,7 +44,7 @@ pub struct UserState {
 }
 
 /// What one invocation was given (flow-file.md §2 `invocations[].seen`), plus
-/// the metadata it sees.
+/// the other parts of the event the login has changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Snapshot {
     /// `event.user.enrolledFactors`.
@@ -47,6 +58,21 @@ pub struct Snapshot {
     /// `event.user.user_metadata`.
     #[serde(skip)]
     pub user_metadata: Value,
+    /// `event.request` (the `/continue` request after a resume).
+    #[serde(skip)]
+    pub request: Value,
+    /// `event.session` (`Null` when absent).
+    #[serde(skip)]
+    pub session: Value,
+    /// `event.refresh_token` (`Null` when absent).
+    #[serde(skip)]
+    pub refresh_token: Value,
+    /// `event.transaction.metadata`.
+    #[serde(skip)]
+    pub transaction_metadata: Map<String, Value>,
+    /// `event.prompt` after a form (`None` otherwise).
+    #[serde(skip)]
+    pub prompt: Option<Value>,
 }
 
 /// One handler run as the core saw it.
@@ -83,6 +109,10 @@ pub enum Step {
     Continue,
     /// The Action queued MFA commands: pause and call [`Transaction::run_mfa`].
     RunMfa,
+    /// The Action redirected or rendered a form: call [`Transaction::resume`].
+    Suspend,
+    /// The user came back: run the same Action's `onContinuePostLogin`.
+    RunContinue,
     /// The login has ended.
     Stop,
 }
@@ -93,40 +123,58 @@ pub enum Step {
 #[error("{0}")]
 pub struct InputError(pub String);
 
-/// Effects of the running Action, applied only if it finishes cleanly.
-#[derive(Debug, Default)]
-struct Pending {
+/// What remains to do for the Action that just finished.
+#[derive(Debug)]
+struct After {
     action: String,
     position: usize,
-    denied: Option<String>,
-    over_cap: bool,
     mfa: Vec<MfaCommand>,
-    app_metadata: Vec<(String, Value)>,
-    user_metadata: Vec<(String, Value)>,
-    id_claims: Vec<(String, Value)>,
-    access_claims: Vec<(String, Value)>,
+    suspension: Option<Suspension>,
 }
 
 /// One login.
-#[derive(Debug)]
 pub struct Transaction {
     tenant: Tenant,
-    protocol: Option<String>,
+    services: Box<dyn Services>,
+    context: LoginContext,
+    now_ms: i64,
+    handler: String,
     start_enrolled: Vec<String>,
     user: UserState,
     methods: Vec<Value>,
     responses: VecDeque<MfaResponse>,
     responses_used: usize,
+    continues: VecDeque<ContinueResponse>,
     invocations: Vec<InvocationRecord>,
     mfa: Vec<MfaEntry>,
     mfa_commands_used: usize,
     completions: Vec<Completion>,
     id_claims: Map<String, Value>,
     access_claims: Map<String, Value>,
+    scopes: Vec<(String, ScopeChange)>,
+    scope_adds: usize,
+    cache: Cache,
+    primary_user: Option<String>,
+    multifactor: Option<Value>,
+    session: SessionReport,
+    refresh_token: RefreshTokenReport,
+    saml: SamlReport,
+    redirects: Vec<RedirectRecord>,
+    continue_state: Option<String>,
+    prompt: Option<Value>,
     logs: Vec<LogEntry>,
     ended: Option<(Outcome, Option<FlowError>)>,
     pending: Option<Pending>,
-    queued: Option<Pending>,
+    after: Option<After>,
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("outcome", &self.outcome())
+            .field("invocations", &self.invocations.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Transaction {
@@ -141,40 +189,94 @@ impl Transaction {
         let start_enrolled = factor_types(&user.enrolled_factors);
         Transaction {
             tenant,
-            protocol: None,
+            services: Box::new(NoServices),
+            context: LoginContext::default(),
+            now_ms: 0,
+            handler: String::new(),
             start_enrolled,
             user,
             methods,
             responses: responses.into(),
             responses_used: 0,
+            continues: VecDeque::new(),
             invocations: Vec::new(),
             mfa: Vec::new(),
             mfa_commands_used: 0,
             completions: Vec::new(),
             id_claims: Map::new(),
             access_claims: Map::new(),
+            scopes: Vec::new(),
+            scope_adds: 0,
+            cache: Cache::default(),
+            primary_user: None,
+            multifactor: None,
+            session: SessionReport::default(),
+            refresh_token: RefreshTokenReport::default(),
+            saml: SamlReport::default(),
+            redirects: Vec::new(),
+            continue_state: None,
+            prompt: None,
             logs: Vec::new(),
             ended: None,
             pending: None,
-            queued: None,
+            after: None,
         }
     }
 
-    /// Sets `event.transaction.protocol`, which decides whether MFA prompts
-    /// can be shown at all (auth0-post-login §3.9).
-    pub fn with_protocol(mut self, protocol: Option<String>) -> Self {
-        self.protocol = protocol;
+    /// Sets the event data the rules read (user id, request, protocol, session, ...).
+    pub fn with_context(mut self, context: LoginContext) -> Self {
+        self.context = context;
         self
+    }
+
+    /// Sets `event.transaction.protocol` alone (auth0-post-login §3.9).
+    pub fn with_protocol(mut self, protocol: Option<String>) -> Self {
+        self.context.protocol = protocol;
+        self
+    }
+
+    /// Sets the token and URL services.
+    pub fn with_services(mut self, services: Box<dyn Services>) -> Self {
+        self.services = services;
+        self
+    }
+
+    /// Sets what `api.cache` holds when the login starts.
+    pub fn with_cache(mut self, cache: Cache) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// Sets how the user comes back from each redirect or form.
+    pub fn with_continue_responses(mut self, continues: Vec<ContinueResponse>) -> Self {
+        self.continues = continues.into();
+        self
+    }
+
+    /// Sets "now" for the calls that read the clock (cache, tokens).
+    pub fn set_now(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
     }
 
     /// An Action's handler starts; returns the snapshot it must be given
     /// (auth0-post-login §3.6: snapshots are taken only when an Action begins).
     pub fn begin(&mut self, action: &str, position: usize, handler: &str) -> Snapshot {
+        let mut metadata = self.context.transaction_metadata.clone();
+        metadata.retain(|_, v| !v.is_null());
         let seen = Snapshot {
             enrolled_factors: self.user.enrolled_factors.clone(),
             methods: self.methods.clone(),
             app_metadata: self.user.app_metadata.clone(),
             user_metadata: self.user.user_metadata.clone(),
+            request: self.context.request.clone(),
+            session: self.context.session.clone(),
+            refresh_token: self.context.refresh_token.clone(),
+            transaction_metadata: metadata,
+            prompt: if handler == "onContinuePostLogin" {
+                self.prompt.clone()
+            } else {
+                None
+            },
         };
         self.invocations.push(InvocationRecord {
             action: action.to_owned(),
@@ -182,39 +284,23 @@ impl Transaction {
             seen: seen.clone(),
             calls: Vec::new(),
         });
-        self.pending = Some(Pending {
-            action: action.to_owned(),
-            position,
-            ..Pending::default()
-        });
+        self.handler = handler.to_owned();
+        self.pending = Some(Pending::new(action, position));
         seen
     }
 
-    /// An `api.*` call. `Err` throws into the Action; the call is recorded
-    /// either way.
-    pub fn call(&mut self, method: ApiMethod, args: Vec<Value>) -> Result<(), ApiError> {
-        let Some(pending) = self.pending.as_mut() else {
-            return Err(ApiError::error(format!(
-                "api.{} was called while no Action handler was running",
-                method.as_str()
-            )));
-        };
-        let (verdict, result) = match apply_call(
-            &self.tenant,
-            &self.user,
-            &mut self.mfa_commands_used,
-            pending,
-            method,
-            &args,
-        ) {
-            Ok(None) => (Verdict::Accepted, Ok(())),
-            Ok(Some(reason)) => (
+    /// An `api.*` call. `Ok` is the value the method returns to the Action
+    /// (`Null` for none); `Err` throws into the Action. Recorded either way.
+    pub fn call(&mut self, method: ApiMethod, args: Vec<Value>) -> Result<Value, ApiError> {
+        let (verdict, result) = match self.dispatch(method, &args) {
+            Ok(Answer::Accepted(value)) => (Verdict::Accepted, Ok(value)),
+            Ok(Answer::Ignored(reason)) => (
                 Verdict::Ignored {
                     reason: reason.to_owned(),
                 },
-                Ok(()),
+                Ok(Value::Null),
             ),
-            Err(Rejection::Recorded(message)) => (Verdict::Rejected { message }, Ok(())),
+            Err(Rejection::Recorded(message)) => (Verdict::Rejected { message }, Ok(Value::Null)),
             Err(Rejection::Thrown(error)) => (
                 Verdict::Rejected {
                     message: error.message.clone(),
@@ -222,15 +308,17 @@ impl Transaction {
                 Err(error),
             ),
         };
-        let invocation = self
+        if let Some(invocation) = self
             .invocations
             .last_mut()
-            .expect("begin() pushed an invocation");
-        invocation.calls.push(CallRecord {
-            method: method.as_str(),
-            args,
-            verdict,
-        });
+            .filter(|_| self.pending.is_some())
+        {
+            invocation.calls.push(CallRecord {
+                method: method.as_str(),
+                args: api::redact(method, args),
+                verdict,
+            });
+        }
         result
     }
 
@@ -247,42 +335,57 @@ impl Transaction {
         if pending.over_cap {
             // Decision 8: none of the Action's MFA commands execute; breaking a
             // limit discards its effects like a throw does.
+            let message = crate::rules::command_cap::TOO_MANY_MESSAGE.to_owned();
             self.fail(
                 Outcome::Failed,
                 ErrorCode::TooManyMfaCommands,
-                command_cap::TOO_MANY_MESSAGE.to_owned(),
+                message,
                 &pending.action,
             );
             return Step::Stop;
         }
-        self.commit(&pending);
-        if let Some(reason) = &pending.denied {
+        let pending = self.commit(pending);
+        if let Some(denial) = pending.denial {
             // auth0-post-login §2.1: side effects are kept, later Actions do not run.
+            if let Some(log) = denial.log {
+                self.logs.push(LogEntry::new(log, denial.message.clone()));
+            }
             self.fail(
                 Outcome::Denied,
-                ErrorCode::AccessDenied,
-                reason.clone(),
+                denial.code,
+                denial.message,
                 &pending.action,
             );
             return Step::Stop;
         }
-        if pending.mfa.is_empty() {
-            return Step::Continue;
-        }
-        self.queued = Some(pending);
-        Step::RunMfa
+        let step = match (&pending.mfa.is_empty(), &pending.suspension) {
+            (false, _) => Step::RunMfa,
+            (true, Some(_)) => Step::Suspend,
+            (true, None) => return Step::Continue,
+        };
+        self.after = Some(After {
+            action: pending.action,
+            position: pending.position,
+            mfa: pending.mfa,
+            suspension: pending.suspension,
+        });
+        step
     }
 
     /// Executes the MFA commands of the Action that just finished, in call
     /// order (auth0-post-login §3.6), asking the scripted user at each prompt.
     pub fn run_mfa(&mut self, clock: &mut dyn Clock) -> Result<Step, InputError> {
-        let Some(queued) = self.queued.take() else {
+        let Some(mut after) = self.after.take() else {
             return Ok(Step::Continue);
         };
-        for command in &queued.mfa {
-            if !self.execute(command, &queued, clock)? {
+        for command in std::mem::take(&mut after.mfa) {
+            if !self.execute(&command, &after, clock)? {
                 return Ok(Step::Stop);
             }
+        }
+        if after.suspension.is_some() {
+            self.after = Some(after);
+            return Ok(Step::Suspend);
         }
         Ok(Step::Continue)
     }
@@ -298,18 +401,18 @@ impl Transaction {
         self.outcome()
     }
 
-    /// The login is suspended at a redirect nobody came back from: no `s`, no `f`.
-    pub fn suspend(&mut self) {
-        self.ended.get_or_insert((Outcome::RedirectPending, None));
-    }
-
-    fn commit(&mut self, pending: &Pending) {
-        for (stored, writes) in [
-            (&mut self.user.app_metadata, &pending.app_metadata),
-            (&mut self.user.user_metadata, &pending.user_metadata),
-        ] {
-            if let Value::Object(map) = stored {
-                metadata::apply(map, writes);
+    /// Applies a finished Action's effects; returns what still has to happen.
+    fn commit(&mut self, mut pending: Pending) -> Pending {
+        // auth0-post-login §2.4: user metadata set in the same Action as
+        // setPrimaryUser is discarded.
+        if pending.primary_user.is_none() {
+            for (stored, writes) in [
+                (&mut self.user.app_metadata, &pending.app_metadata),
+                (&mut self.user.user_metadata, &pending.user_metadata),
+            ] {
+                if let Value::Object(map) = stored {
+                    metadata::apply(map, writes);
+                }
             }
         }
         for (claims, writes) in [
@@ -320,6 +423,34 @@ impl Transaction {
                 claims.insert(key.clone(), value.clone());
             }
         }
+        for (scope, change) in pending.scopes.drain(..) {
+            self.scopes.retain(|(s, _)| *s != scope);
+            if change == ScopeChange::Add {
+                self.scope_adds += 1;
+            }
+            self.scopes.push((scope, change));
+        }
+        for url in pending.record_methods.drain(..) {
+            self.methods
+                .push(json!({ "name": url, "timestamp": iso8601(self.now_ms) }));
+        }
+        if let Some(id) = pending.primary_user.take() {
+            self.primary_user = Some(id);
+        }
+        if let Some(enable) = pending.multifactor.take() {
+            self.multifactor = Some(enable);
+        }
+        if let Some(metadata) = pending.transaction_metadata.take() {
+            self.context.transaction_metadata = metadata;
+        }
+        pending
+            .session
+            .apply(&mut self.session, &mut self.context.session);
+        pending
+            .refresh_token
+            .apply(&mut self.refresh_token, &mut self.context.refresh_token);
+        pending.saml.apply(&mut self.saml);
+        pending
     }
 
     fn fail(&mut self, outcome: Outcome, code: ErrorCode, message: String, action: &str) {
@@ -339,7 +470,7 @@ impl Transaction {
     fn execute(
         &mut self,
         command: &MfaCommand,
-        from: &Pending,
+        from: &After,
         clock: &mut dyn Clock,
     ) -> Result<bool, InputError> {
         let is_enroll = command.kind.is_enroll();
@@ -365,26 +496,23 @@ impl Transaction {
                     reason: customize_toggle::REASON,
                 })
                 .collect();
-            self.logs.push(LogEntry::new(
-                LogType::Warning,
-                log::customize_disabled(command.kind.as_str()),
-            ));
+            let text = log::customize_disabled(command.kind.as_str());
+            self.logs.push(LogEntry::new(LogType::Warning, text));
             self.mfa.push(entry);
             return Ok(true);
         }
 
-        let (code, message) = match non_interactive::classify(self.protocol.as_deref()) {
-            Interactivity::Interactive => (None, ""),
-            Interactivity::MfaRequired => (
-                Some(ErrorCode::MfaRequired),
+        let failure = match non_interactive::classify(self.context.protocol.as_deref()) {
+            Interactivity::Interactive => None,
+            Interactivity::MfaRequired => Some((
+                ErrorCode::MfaRequired,
                 non_interactive::MFA_REQUIRED_MESSAGE,
-            ),
-            Interactivity::Unsupported => (
-                Some(ErrorCode::MfaRule),
-                non_interactive::TOKEN_EXCHANGE_MESSAGE,
-            ),
+            )),
+            Interactivity::Unsupported => {
+                Some((ErrorCode::MfaRule, non_interactive::TOKEN_EXCHANGE_MESSAGE))
+            }
         };
-        if let Some(code) = code {
+        if let Some((code, message)) = failure {
             entry.result = MfaResult::Failed;
             self.mfa.push(entry);
             self.logs.push(LogEntry::new(LogType::MfaRequired, message));
@@ -480,12 +608,8 @@ impl Transaction {
             entry.result = MfaResult::Failed;
             self.mfa.push(entry);
             let what = if is_enroll { "enrollment" } else { "challenge" };
-            self.fail(
-                Outcome::Failed,
-                ErrorCode::MfaFailed,
-                format!("The user failed the {factor} {what}"),
-                &from.action,
-            );
+            let message = format!("The user failed the {factor} {what}");
+            self.fail(Outcome::Failed, ErrorCode::MfaFailed, message, &from.action);
             return Ok(false);
         }
 
@@ -557,89 +681,55 @@ impl Transaction {
     pub fn access_claims(&self) -> &Map<String, Value> {
         &self.access_claims
     }
+    /// Scopes added to and removed from the access token (last change wins).
+    pub fn scopes(&self, change: ScopeChange) -> Vec<String> {
+        self.scopes
+            .iter()
+            .filter(|(_, c)| *c == change)
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
     /// How many `responses.mfa` entries were consumed.
     pub fn responses_used(&self) -> usize {
         self.responses_used
     }
-}
-
-enum Rejection {
-    /// Recorded as rejected without throwing (the fifth MFA command).
-    Recorded(String),
-    /// Thrown into the Action.
-    Thrown(ApiError),
-}
-
-impl From<ApiError> for Rejection {
-    fn from(error: ApiError) -> Self {
-        Rejection::Thrown(error)
+    /// `api.cache` contents now (live entries only).
+    pub fn cache(&self) -> Map<String, Value> {
+        self.cache.entries(self.now_ms)
     }
-}
-
-/// Validates one call and records its effect in `pending`. `Ok(Some(reason))`
-/// means ignored.
-fn apply_call(
-    tenant: &Tenant,
-    user: &UserState,
-    mfa_commands_used: &mut usize,
-    pending: &mut Pending,
-    method: ApiMethod,
-    args: &[Value],
-) -> Result<Option<&'static str>, Rejection> {
-    let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
-    match method {
-        ApiMethod::AccessDeny => {
-            pending.denied = Some(display_string(&arg(0)));
-            Ok(None)
-        }
-        ApiMethod::IdTokenSetCustomClaim | ApiMethod::AccessTokenSetCustomClaim => {
-            let key = display_string(&arg(0));
-            match custom_claims::check(&key)? {
-                ClaimCheck::Dropped => Ok(Some(custom_claims::RESERVED_REASON)),
-                ClaimCheck::Set => {
-                    let claims = if method == ApiMethod::IdTokenSetCustomClaim {
-                        &mut pending.id_claims
-                    } else {
-                        &mut pending.access_claims
-                    };
-                    claims.push((key, arg(1)));
-                    Ok(None)
-                }
-            }
-        }
-        ApiMethod::UserSetAppMetadata | ApiMethod::UserSetUserMetadata => {
-            let (which, stored, writes) = if method == ApiMethod::UserSetAppMetadata {
-                (Which::App, &user.app_metadata, &mut pending.app_metadata)
-            } else {
-                (Which::User, &user.user_metadata, &mut pending.user_metadata)
-            };
-            metadata::check_writable(which, stored)?;
-            writes.push((display_string(&arg(0)), arg(1)));
-            Ok(None)
-        }
-        ApiMethod::Mfa(kind) => {
-            *mfa_commands_used += 1;
-            if command_cap::is_over(*mfa_commands_used) {
-                pending.over_cap = true;
-                return Err(Rejection::Recorded(
-                    command_cap::TOO_MANY_MESSAGE.to_owned(),
-                ));
-            }
-            pending.mfa.push(MfaCommand::from_args(kind, args));
-            if customize_toggle::ignores_commands(&tenant.mfa) {
-                return Ok(Some(customize_toggle::REASON));
-            }
-            Ok(None)
-        }
+    /// `api.authentication.setPrimaryUser`'s user, if any.
+    pub fn primary_user(&self) -> Option<&str> {
+        self.primary_user.as_deref()
     }
-}
-
-/// JavaScript's `String(value)` for the JSON values a call can carry.
-fn display_string(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => "null".to_owned(),
-        other => other.to_string(),
+    /// `api.multifactor.enable`'s request, and whether it still applies: a
+    /// `challengeWith*`/`enrollWith*` command overrides it (auth0-post-login §3.8).
+    pub fn multifactor(&self) -> Option<Value> {
+        let overridden = !self.mfa.is_empty();
+        self.multifactor.as_ref().map(|enable| {
+            let mut report = enable.clone();
+            report["overridden_by_mfa_commands"] = Value::Bool(overridden);
+            report
+        })
+    }
+    /// Session changes.
+    pub fn session(&self) -> &SessionReport {
+        &self.session
+    }
+    /// Refresh-token changes.
+    pub fn refresh_token(&self) -> &RefreshTokenReport {
+        &self.refresh_token
+    }
+    /// SAML response changes.
+    pub fn saml(&self) -> &SamlReport {
+        &self.saml
+    }
+    /// The report's `redirects[]`.
+    pub fn redirects(&self) -> &[RedirectRecord] {
+        &self.redirects
+    }
+    /// `event.transaction.metadata` now.
+    pub fn transaction_metadata(&self) -> &Map<String, Value> {
+        &self.context.transaction_metadata
     }
 }
 

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::{ChallengeScope, CommandKind, FactorKind, FixedClock, MfaSettings};
+use crate::{ChallengeScope, FactorKind, FixedClock, MfaSettings};
 
 const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
@@ -37,19 +37,16 @@ fn factors(types: &[&str]) -> Value {
 
 fn challenge_any(types: &[&str]) -> (ApiMethod, Vec<Value>) {
     (
-        ApiMethod::Mfa(CommandKind::ChallengeWithAny),
+        ApiMethod::AuthenticationChallengeWithAny,
         vec![factors(types)],
     )
 }
 fn enroll_any(types: &[&str]) -> (ApiMethod, Vec<Value>) {
-    (
-        ApiMethod::Mfa(CommandKind::EnrollWithAny),
-        vec![factors(types)],
-    )
+    (ApiMethod::AuthenticationEnrollWithAny, vec![factors(types)])
 }
 fn challenge_with(first: &str, more: &[&str]) -> (ApiMethod, Vec<Value>) {
     (
-        ApiMethod::Mfa(CommandKind::ChallengeWith),
+        ApiMethod::AuthenticationChallengeWith,
         vec![
             json!({ "type": first }),
             json!({ "additionalFactors": factors(more) }),
@@ -58,7 +55,7 @@ fn challenge_with(first: &str, more: &[&str]) -> (ApiMethod, Vec<Value>) {
 }
 fn enroll_with(first: &str, more: &[&str]) -> (ApiMethod, Vec<Value>) {
     (
-        ApiMethod::Mfa(CommandKind::EnrollWith),
+        ApiMethod::AuthenticationEnrollWith,
         vec![
             json!({ "type": first }),
             json!({ "additionalFactors": factors(more) }),
@@ -86,7 +83,7 @@ impl Login {
         self.tx.mfa().last().expect("an mfa entry")
     }
     fn code(&self) -> Option<ErrorCode> {
-        self.tx.error().map(|e| e.code)
+        self.tx.error().map(|e| e.code.clone())
     }
 }
 
@@ -526,7 +523,7 @@ fn auth0_post_login_2_1_deny_keeps_side_effects_and_stops() {
     assert_eq!(l.tx.outcome(), Outcome::Denied);
     let error = l.tx.error().unwrap();
     assert_eq!(
-        (error.code, error.message.as_str()),
+        (error.code.clone(), error.message.as_str()),
         (ErrorCode::AccessDenied, "not allowed")
     );
     assert_eq!(l.tx.user().app_metadata, json!({"blocked": true}));
@@ -660,11 +657,59 @@ fn calls_outside_a_handler_throw() {
 }
 
 #[test]
-fn suspended_logins_write_neither_s_nor_f() {
+fn auth0_post_login_2_7_a_redirect_nobody_returns_from_writes_neither_s_nor_f() {
     let mut l = login(&[]);
-    l.tx.suspend();
+    l.tx.begin("a", 0, "onExecutePostLogin");
+    l.tx.call(
+        ApiMethod::RedirectSendUserTo,
+        vec![json!("https://example.com/x")],
+    )
+    .unwrap();
+    assert_eq!(l.tx.end(HandlerEnd::Returned), Step::Suspend);
+    assert_eq!(l.tx.resume(&mut l.clock).unwrap(), Step::Stop);
     assert_eq!(l.tx.finish(), Outcome::RedirectPending);
     assert!(l.tx.logs().is_empty());
+    let redirect = &l.tx.redirects()[0];
+    assert!(
+        redirect
+            .url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://example.com/x?state="),
+        "{redirect:?}"
+    );
+    assert!(!redirect.continued);
+}
+
+#[test]
+fn auth0_post_login_2_8_continue_runs_the_same_action_with_the_new_request() {
+    let mut l = login(&[]);
+    l.tx = std::mem::replace(
+        &mut l.tx,
+        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
+    )
+    .with_context(crate::LoginContext {
+        request: json!({"ip": "1.2.3.4", "query": {"a": 1}, "body": {}}),
+        ..Default::default()
+    })
+    .with_continue_responses(vec![crate::ContinueResponse {
+        body: json!({"answer": "yes"}).as_object().unwrap().clone(),
+        ..Default::default()
+    }]);
+    l.tx.begin("a", 0, "onExecutePostLogin");
+    l.tx.call(
+        ApiMethod::RedirectSendUserTo,
+        vec![json!("https://example.com/x")],
+    )
+    .unwrap();
+    l.tx.end(HandlerEnd::Returned);
+    assert_eq!(l.tx.resume(&mut l.clock).unwrap(), Step::RunContinue);
+    let seen = l.tx.begin("a", 0, "onContinuePostLogin");
+    assert_eq!(seen.request["ip"], "1.2.3.4");
+    assert_eq!(seen.request["body"], json!({"answer": "yes"}));
+    assert!(seen.request["query"]["state"].is_string());
+    assert!(seen.request["query"].get("a").is_none());
+    assert!(l.tx.redirects()[0].continued);
 }
 
 #[test]

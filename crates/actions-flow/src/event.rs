@@ -82,7 +82,8 @@ fn check_shape(event: &Value) -> Result<(), String> {
 }
 
 /// The event one invocation sees: the base event with the snapshot's factors,
-/// methods and metadata, and the Action's own secrets.
+/// methods, metadata, request, session, refresh token and prompt, and the
+/// Action's own secrets.
 pub(crate) fn invocation_event(
     base: &Value,
     seen: &Snapshot,
@@ -94,6 +95,24 @@ pub(crate) fn invocation_event(
     user["app_metadata"] = seen.app_metadata.clone();
     user["user_metadata"] = seen.user_metadata.clone();
     event["authentication"]["methods"] = Value::Array(seen.methods.clone());
+    event["request"] = seen.request.clone();
+    for (key, value) in [
+        ("session", &seen.session),
+        ("refresh_token", &seen.refresh_token),
+    ] {
+        if !value.is_null() {
+            event[key] = value.clone();
+        }
+    }
+    if let Some(transaction) = event.get_mut("transaction").and_then(Value::as_object_mut) {
+        transaction.insert(
+            "metadata".to_owned(),
+            Value::Object(seen.transaction_metadata.clone()),
+        );
+    }
+    if let Some(prompt) = &seen.prompt {
+        event["prompt"] = prompt.clone();
+    }
     let mut all_secrets = event
         .get("secrets")
         .and_then(Value::as_object)

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use actions_core::{ChallengeScope, FactorKind, MfaResponse};
+use actions_core::{ChallengeScope, ContinueResponse, FactorKind, MfaResponse};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -145,7 +145,7 @@ pub struct Responses {
     pub mfa: Vec<MfaResponse>,
     /// One per redirect or form, in order.
     #[serde(rename = "continue", default)]
-    pub continue_: Vec<Value>,
+    pub continue_: Vec<ContinueResponse>,
 }
 
 /// `limits`.

@@ -14,6 +14,7 @@ mod flow_file;
 mod load;
 mod report;
 mod run;
+mod services;
 
 pub use error::Error;
 pub use event::deep_merge;
@@ -23,5 +24,6 @@ pub use report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
 pub use run::{run, run_on};
+pub use services::RealServices;
 
 pub use actions_runtime::{ConsoleLine, Host, HostOptions, LoadError};

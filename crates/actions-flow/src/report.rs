@@ -1,6 +1,9 @@
 //! The run report (flow-file.md §2), with the contract's names to the letter.
 
-use actions_core::{CallRecord, FlowError, LogEntry, MfaEntry, Outcome, Snapshot};
+use actions_core::{
+    CallRecord, FlowError, LogEntry, MfaEntry, Outcome, RedirectRecord, RefreshTokenReport,
+    SamlReport, SessionReport, Snapshot,
+};
 use actions_runtime::ConsoleLine;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -27,11 +30,25 @@ pub struct Report {
     /// The access token's custom claims and scope changes.
     pub access_token: AccessTokenReport,
     /// One per suspension (redirect or form).
-    pub redirects: Vec<Value>,
+    pub redirects: Vec<RedirectRecord>,
     /// Every outgoing HTTP request.
     pub http: Vec<Value>,
     /// Tenant log entries, in order.
     pub logs: Vec<LogEntry>,
+    /// `api.cache` contents after the flow: `{key: {value, expires_at}}`.
+    pub cache: Map<String, Value>,
+    /// `{metadata}`: `event.transaction.metadata` after the flow.
+    pub transaction: Value,
+    /// What `api.session.*` changed.
+    pub session: SessionReport,
+    /// What `api.refreshToken.*` changed.
+    pub refresh_token: RefreshTokenReport,
+    /// What `api.samlResponse.*` set.
+    pub saml_response: SamlReport,
+    /// `api.multifactor.enable`'s request, if any.
+    pub multifactor: Option<Value>,
+    /// `api.authentication.setPrimaryUser`'s user, if any.
+    pub primary_user: Option<String>,
 }
 
 /// One handler run.

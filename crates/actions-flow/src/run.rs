@@ -1,10 +1,15 @@
 //! The orchestrator: runs a loaded flow's Actions in order on a [`Host`],
-//! pauses for MFA after an Action that issued commands, feeds the simulated
-//! user's answers, refreshes the snapshots, and assembles the [`Report`].
+//! pauses for MFA after an Action that issued commands, suspends at redirects
+//! and forms and resumes in `onContinuePostLogin` with the simulated user's
+//! `/continue`, refreshes the snapshots, and assembles the [`Report`].
 
 use std::time::{Duration, Instant};
 
-use actions_core::{Clock, ErrorCode, FixedClock, HandlerEnd, Step, Transaction, UserState};
+use actions_core::rules::cache::Cache;
+use actions_core::{
+    Clock, ErrorCode, FixedClock, HandlerEnd, LoginContext, ScopeChange, Step, Transaction,
+    UserState,
+};
 use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
@@ -12,6 +17,7 @@ use crate::event::invocation_event;
 use crate::report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
+use crate::services::RealServices;
 use crate::{Error, LoadedFlow};
 
 /// The system clock: real time; the user acting does not move it.
@@ -23,6 +29,9 @@ impl Clock for SystemClock {
     }
     fn user_acted(&mut self) {}
 }
+
+const EXECUTE: &str = "onExecutePostLogin";
+const CONTINUE: &str = "onContinuePostLogin";
 
 /// Runs a flow on a fresh runtime.
 pub fn run(flow: &LoadedFlow) -> Result<Report, Error> {
@@ -51,8 +60,95 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         spent += started.elapsed();
     }
 
-    let user = &flow.base_event["user"];
-    let mut transaction = Transaction::new(
+    let mut clock: Box<dyn Clock> = match flow.clock_ms {
+        Some(now_ms) => Box::new(FixedClock { now_ms }),
+        None => Box::new(SystemClock),
+    };
+    let mut transaction = new_transaction(flow, clock.now_ms());
+    let responses_error = |source| Error::Responses {
+        path: flow.path.clone(),
+        source,
+    };
+
+    let mut extras = Vec::new();
+    'actions: for (position, spec) in flow.file.actions.iter().enumerate() {
+        let mut handler = EXECUTE;
+        loop {
+            let seen = transaction.begin(&spec.name, position, handler);
+            let event = invocation_event(&flow.base_event, &seen, &spec.secrets);
+            let now = clock.now_ms();
+            transaction.set_now(now);
+            host.set_virtual_now(flow.clock_ms.map(|_| now));
+            let (returned, invocation) = host.invoke(
+                indices[position],
+                handler,
+                event.to_string(),
+                transaction,
+                budget.saturating_sub(spent),
+            );
+            transaction = returned;
+            spent += invocation.duration;
+            let end = handler_end(&invocation, flow.timeout_ms);
+            extras.push(invocation);
+            let mut step = transaction.end(end);
+            loop {
+                step = match step {
+                    Step::RunMfa => transaction
+                        .run_mfa(clock.as_mut())
+                        .map_err(responses_error)?,
+                    Step::Suspend => transaction
+                        .resume(clock.as_mut())
+                        .map_err(responses_error)?,
+                    _ => break,
+                };
+            }
+            match step {
+                Step::RunContinue => {
+                    // auth0-post-login §4.2: a redirecting Action has a separate
+                    // time limit after the redirect.
+                    spent = Duration::ZERO;
+                    handler = CONTINUE;
+                }
+                Step::Stop => break 'actions,
+                _ => break,
+            }
+        }
+    }
+    transaction.set_now(clock.now_ms());
+    transaction.finish();
+    Ok(report(flow, &transaction, extras))
+}
+
+fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
+    let event = &flow.base_event;
+    let user = &event["user"];
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let context = LoginContext {
+        user_id: user["user_id"].as_str().unwrap_or_default().to_owned(),
+        protocol: event["transaction"]["protocol"].as_str().map(str::to_owned),
+        request: event["request"].clone(),
+        session: event.get("session").cloned().unwrap_or(Value::Null),
+        refresh_token: event.get("refresh_token").cloned().unwrap_or(Value::Null),
+        transaction_metadata: event["transaction"]["metadata"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        executed_rules: Vec::new(),
+        roles: strings(&event["authorization"]["roles"]),
+        seed: flow.seed,
+    };
+    Transaction::new(
         flow.tenant.clone(),
         UserState {
             app_metadata: user["app_metadata"].clone(),
@@ -62,53 +158,16 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
                 .cloned()
                 .unwrap_or_default(),
         },
-        flow.base_event["authentication"]["methods"]
+        event["authentication"]["methods"]
             .as_array()
             .cloned()
             .unwrap_or_default(),
         flow.file.responses.mfa.clone(),
     )
-    .with_protocol(
-        flow.base_event["transaction"]["protocol"]
-            .as_str()
-            .map(str::to_owned),
-    );
-    let mut clock: Box<dyn Clock> = match flow.clock_ms {
-        Some(now_ms) => Box::new(FixedClock { now_ms }),
-        None => Box::new(SystemClock),
-    };
-
-    let mut extras = Vec::new();
-    for (position, spec) in flow.file.actions.iter().enumerate() {
-        let seen = transaction.begin(&spec.name, position, "onExecutePostLogin");
-        let event = invocation_event(&flow.base_event, &seen, &spec.secrets);
-        host.set_virtual_now(flow.clock_ms.map(|_| clock.now_ms()));
-        let (returned, invocation) = host.invoke(
-            indices[position],
-            "onExecutePostLogin",
-            event.to_string(),
-            transaction,
-            budget.saturating_sub(spent),
-        );
-        transaction = returned;
-        spent += invocation.duration;
-        let end = handler_end(&invocation, flow.timeout_ms);
-        extras.push(invocation);
-        let mut step = transaction.end(end);
-        if step == Step::RunMfa {
-            step = transaction
-                .run_mfa(clock.as_mut())
-                .map_err(|source| Error::Responses {
-                    path: flow.path.clone(),
-                    source,
-                })?;
-        }
-        if step == Step::Stop {
-            break;
-        }
-    }
-    transaction.finish();
-    Ok(report(flow, &transaction, extras))
+    .with_context(context)
+    .with_services(Box::new(RealServices))
+    .with_cache(Cache::new(flow.file.cache.clone(), now_ms))
+    .with_continue_responses(flow.file.responses.continue_.clone())
 }
 
 /// What a handler's failure means for the login.
@@ -182,11 +241,18 @@ fn report(flow: &LoadedFlow, transaction: &Transaction, extras: Vec<Invocation>)
         },
         access_token: AccessTokenReport {
             claims: transaction.access_claims().clone(),
-            scopes_added: Vec::new(),
-            scopes_removed: Vec::new(),
+            scopes_added: transaction.scopes(ScopeChange::Add),
+            scopes_removed: transaction.scopes(ScopeChange::Remove),
         },
-        redirects: Vec::<Value>::new(),
-        http: Vec::<Value>::new(),
+        redirects: transaction.redirects().to_vec(),
+        http: Vec::new(),
         logs: transaction.logs().to_vec(),
+        cache: transaction.cache(),
+        transaction: serde_json::json!({ "metadata": transaction.transaction_metadata() }),
+        session: transaction.session().clone(),
+        refresh_token: transaction.refresh_token().clone(),
+        saml_response: transaction.saml().clone(),
+        multifactor: transaction.multifactor(),
+        primary_user: transaction.primary_user().map(str::to_owned),
     }
 }

@@ -23,23 +23,17 @@ pub use state::{ConsoleLine, CONSOLE_LIMIT_BYTES};
 #[cfg(all(not(feature = "quickjs"), not(feature = "v8")))]
 compile_error!("enable one JS engine backend: the `quickjs` (default) or the `v8` feature");
 
+use ops::api::api_op_decls;
+
 deno_core::extension!(
     actions_runtime,
+    ops_fn = api_op_decls,
     ops = [
         ops::host::op_host_event,
         ops::host::op_host_now,
         ops::host::op_host_seed,
         ops::host::op_host_console,
         ops::host::op_host_handler_failed,
-        ops::api::op_access_deny,
-        ops::api::op_access_token_set_custom_claim,
-        ops::api::op_id_token_set_custom_claim,
-        ops::api::op_authentication_challenge_with,
-        ops::api::op_authentication_challenge_with_any,
-        ops::api::op_authentication_enroll_with,
-        ops::api::op_authentication_enroll_with_any,
-        ops::api::op_user_set_app_metadata,
-        ops::api::op_user_set_user_metadata,
     ],
     esm_entry_point = "ext:actions_runtime/99_main.js",
     esm = [

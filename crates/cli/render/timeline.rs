@@ -14,6 +14,7 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
     let p = Paint(colour);
     let mut out = String::new();
     let _ = writeln!(out, "{} {}", p.bold("flow"), report.flow);
+    let mut redirects_shown = 0;
     for (i, invocation) in report.invocations.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -57,7 +58,11 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
                     line.message
                 );
             }
-            let args: Vec<String> = call.args.iter().map(|a| a.to_string()).collect();
+            let args: Vec<String> = call
+                .args
+                .iter()
+                .map(|a| shorten(&a.to_string(), 100))
+                .collect();
             let verdict = match &call.verdict {
                 Verdict::Accepted => p.green("accepted"),
                 Verdict::Ignored { reason } => p.yellow(&format!("ignored ({reason})")),
@@ -86,6 +91,34 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
                 let _ = writeln!(out, "        {}", p.dim(location.trim()));
             }
         }
+        // A suspension ends this invocation when the same Action resumes next,
+        // or when nothing follows it.
+        let next = report.invocations.get(i + 1);
+        let resumes = next
+            .is_some_and(|n| n.action == invocation.action && n.handler == "onContinuePostLogin");
+        if let Some(redirect) = report
+            .redirects
+            .get(redirects_shown)
+            .filter(|r| r.action == invocation.action && (resumes || next.is_none()))
+        {
+            redirects_shown += 1;
+            let target = redirect
+                .url
+                .clone()
+                .or_else(|| redirect.form.as_ref().map(|f| format!("form {f}")))
+                .unwrap_or_default();
+            let back = if redirect.continued {
+                p.green("user came back to /continue")
+            } else {
+                p.yellow("user has not come back")
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {} → {back}",
+                p.cyan("redirect"),
+                shorten(&target, 120)
+            );
+        }
         let is_last_of_action = !report.invocations[i + 1..]
             .iter()
             .any(|next| next.action == invocation.action);
@@ -104,10 +137,7 @@ pub(crate) fn timeline(report: &Report, colour: bool) -> String {
     };
     let _ = writeln!(out, "\n{} {outcome}", p.bold("outcome"));
     if let Some(error) = &report.error {
-        let code = serde_json::to_value(error.code)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let code = error.code.as_str().to_owned();
         let action = error
             .action
             .as_deref()
@@ -201,4 +231,13 @@ fn section(out: &mut String, p: Paint, title: &str, value: &Value) {
         return;
     }
     let _ = writeln!(out, "{} {}", p.bold(title), value);
+}
+
+/// `text` cut to `max` characters with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}…")
 }
