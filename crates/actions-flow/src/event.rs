@@ -9,11 +9,17 @@ use serde_json::{Map, Value};
 
 const DEFAULT_EVENT: &str = include_str!("default-event.json");
 
-/// Merges `overlay` into `base`: objects key by key, arrays and scalars replace.
+/// Merges `overlay` into `base`: objects key by key, arrays and scalars
+/// replace, and `null` removes the key (as in JSON merge patch), since Auth0
+/// leaves absent fields out of the event rather than setting them to `null`.
 pub fn deep_merge(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
         (Value::Object(base), Value::Object(overlay)) => {
             for (key, value) in overlay {
+                if value.is_null() {
+                    base.remove(key);
+                    continue;
+                }
                 match base.get_mut(key) {
                     Some(slot) => deep_merge(slot, value),
                     None => {
@@ -167,6 +173,18 @@ mod tests {
         ] {
             assert!(event.pointer(pointer).is_some(), "{pointer}");
         }
+    }
+
+    #[test]
+    fn null_removes_a_default_field() {
+        let event = base_event(
+            "local",
+            Some(&json!({"session": null, "resource_server": null})),
+            0,
+        )
+        .unwrap();
+        assert!(event.get("session").is_none() && event.get("resource_server").is_none());
+        assert!(event.get("client").is_some());
     }
 
     #[test]

@@ -96,7 +96,8 @@ pub struct RefreshTokenReport {
 pub struct SamlReport {
     /// Attributes set (a `null` value removes the attribute).
     pub attributes: Map<String, Value>,
-    /// Configuration set through the `set*` methods, by method name.
+    /// Configuration set through the `set*` methods, by setting name
+    /// (`setSignResponse(true)` → `signResponse: true`).
     pub settings: Map<String, Value>,
 }
 
@@ -644,10 +645,9 @@ impl Transaction {
             }
             saml_setting => {
                 let value = saml_response::check_setting(saml_setting.name(), arg(0))?;
-                pending
-                    .saml
-                    .settings
-                    .insert(saml_setting.name().to_owned(), value);
+                let key =
+                    saml_response::setting_name(saml_setting.name()).unwrap_or(saml_setting.name());
+                pending.saml.settings.insert(key.to_owned(), value);
                 done
             }
         }
