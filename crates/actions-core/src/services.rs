@@ -32,6 +32,9 @@ pub trait Services {
     /// Parses `url` as WHATWG `new URL(url)` does and sets each query entry
     /// with `searchParams.set`. `Err` carries the message `new URL` throws.
     fn set_query(&self, url: &str, query: &[(String, String)]) -> Result<String, String>;
+    /// The claims of every query parameter of `url` that is a JWT (decoded,
+    /// not verified: the report shows what the Action sent).
+    fn query_tokens(&self, url: &str) -> Map<String, Value>;
 }
 
 /// Services for tests that never sign, verify or build URLs: every call fails.
@@ -44,6 +47,9 @@ impl Services for NoServices {
     }
     fn verify_hs256(&self, _: &str, _: &str) -> Result<VerifiedToken, TokenError> {
         Err(TokenError::Malformed)
+    }
+    fn query_tokens(&self, _: &str) -> Map<String, Value> {
+        Map::new()
     }
     fn set_query(&self, url: &str, query: &[(String, String)]) -> Result<String, String> {
         let mut out = url.to_owned();

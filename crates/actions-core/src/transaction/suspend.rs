@@ -36,6 +36,10 @@ pub struct RedirectRecord {
     pub form: Option<String>,
     /// Whether a `responses.continue` entry brought the user back.
     pub continued: bool,
+    /// Claims of the JWTs the URL carries, by query parameter (e.g. the
+    /// `session_token` an Action made with `api.redirect.encodeToken`).
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub tokens: Map<String, Value>,
 }
 
 /// The message of a `/continue` whose `state` is not the suspension's.
@@ -76,6 +80,7 @@ impl Transaction {
             url: None,
             form: None,
             continued: false,
+            tokens: Map::new(),
         };
         match &suspension {
             Suspension::Redirect { url } => {
@@ -83,6 +88,7 @@ impl Transaction {
                     .services
                     .set_query(url, &[("state".to_owned(), state.clone())])
                     .unwrap_or_else(|_| url.clone());
+                record.tokens = self.services.query_tokens(&with_state);
                 record.url = Some(with_state);
             }
             Suspension::Form { id, .. } => record.form = Some(id.clone()),
