@@ -10,6 +10,7 @@ import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
+import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
 const { JSONParse, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
 
 /**
@@ -81,7 +82,8 @@ async function invoke(index, handler) {
 
 /**
  * The host's single entry point.
- * @param {number} command 0 register, 1 init, 2 invoke, 3 begin a flow
+ * @param {number} command 0 register, 1 init, 2 invoke, 3 begin a flow,
+ *   4 record the pristine state (once, after the host removed its globals)
  * @param {number} index
  * @param {any} arg
  * @param {any} extra
@@ -95,8 +97,17 @@ function dispatch(command, index, arg, extra) {
       return init(index);
     case 2:
       return invoke(index, arg);
-    case 3:
+    case 3: {
+      // A new flow: forget the previous flow's modules, undo what it did to
+      // the globals and intrinsics, and re-seed the generator.
+      modules.length = 0;
+      currentEvent = null;
+      const clean = restore();
       reseed();
+      return clean ? "clean" : "dirty";
+    }
+    case 4:
+      snapshot();
       return undefined;
   }
   throw new Error(`unknown host command ${command}`);

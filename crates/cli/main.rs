@@ -22,12 +22,21 @@ struct Cli {
 enum Command {
     /// Run one flow file and print what the login would do.
     Run(commands::run::RunArgs),
+    /// Run many flow files and check their `expect` blocks and golden reports (for CI).
+    Test(commands::test::TestArgs),
+    /// Create a working example: an Action, flow files, schema, types, CI workflow.
+    Init(commands::init::InitArgs),
+    /// Print the flow file's JSON Schema (or, with --typescript, the types of `event` and `api`).
+    Schema(commands::schema::SchemaArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => commands::run::run(&args),
+        Command::Test(args) => commands::test::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -13,12 +13,17 @@ use serde_json::Value;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlowFile {
+    /// The JSON Schema editors validate against (`actions schema`); ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
     /// Label shown in reports (default: the file name).
     pub name: Option<String>,
     /// The tenant.
     #[serde(default)]
     pub tenant: TenantSpec,
-    /// The Actions, in flow order.
+    /// The Actions, in flow order. With a tenant export, only `name` and
+    /// `secrets`, to give the exported Actions their secrets.
+    #[serde(default)]
     pub actions: Vec<ActionSpec>,
     /// A partial event, deep-merged over the default event.
     #[serde(default)]

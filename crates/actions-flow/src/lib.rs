@@ -15,6 +15,8 @@ mod load;
 mod report;
 mod run;
 mod services;
+pub mod suite;
+mod tenant;
 
 pub use error::Error;
 pub use event::deep_merge;
@@ -23,7 +25,8 @@ pub use load::{LoadedFlow, Overrides, DEFAULT_SEED};
 pub use report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
-pub use run::{run, run_on};
+pub use run::{run, run_on, Runner};
 pub use services::RealServices;
+pub use tenant::{TenantAction, TenantError, TenantExport};
 
 pub use actions_runtime::{ConsoleLine, Host, HostOptions, LoadError};

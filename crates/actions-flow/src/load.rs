@@ -1,7 +1,7 @@
 //! Reads a flow file and everything it names, and checks it, before anything
 //! runs: a bad flow fails here with nothing executed (flow-file.md §5).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use actions_core::{MfaSettings, Tenant};
@@ -12,15 +12,21 @@ use crate::event::base_event;
 use crate::flow_file::{
     parse_rfc3339, ActionSpec, FlowFile, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS,
 };
+use crate::tenant::{secret_values, TenantExport};
 use crate::Error;
 
-/// Settings from the command line that override the flow file's `limits`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Settings from the command line: limits that override the flow file's,
+/// and a tenant export whose post-login Actions replace the flow's own.
+#[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// `--timeout-ms`.
     pub timeout_ms: Option<u64>,
     /// `--memory-mb`.
     pub memory_mb: Option<usize>,
+    /// `--tenant DIR`.
+    pub tenant: Option<std::sync::Arc<TenantExport>>,
+    /// `ACTIONS_SECRET_<NAME>` values for the tenant's Actions.
+    pub env_secrets: BTreeMap<String, String>,
 }
 
 /// A flow file with its Actions read and its defaults resolved.
@@ -32,8 +38,13 @@ pub struct LoadedFlow {
     pub name: String,
     /// The parsed file.
     pub file: FlowFile,
+    /// The Actions in flow order: name and secrets (from the flow file, or
+    /// from the tenant export and the flow file).
+    pub actions: Vec<ActionSpec>,
     /// The Actions' code, in flow order.
     pub sources: Vec<ActionSource>,
+    /// Things worth telling the user that do not stop the flow.
+    pub warnings: Vec<String>,
     /// The tenant.
     pub tenant: Tenant,
     /// The event before any Action ran.
@@ -75,24 +86,13 @@ impl LoadedFlow {
             message,
         };
 
-        if file.actions.is_empty() {
-            return Err(field(
-                "actions",
-                "a flow needs at least one Action".to_owned(),
-            ));
-        }
-        let dir = path.parent().unwrap_or(Path::new(""));
-        let mut names = BTreeSet::new();
-        let mut sources = Vec::with_capacity(file.actions.len());
-        for (i, action) in file.actions.iter().enumerate() {
-            if !names.insert(action.name.as_str()) {
-                return Err(field(
-                    &format!("actions[{i}].name"),
-                    format!("`{}` names two Actions; names must be unique", action.name),
-                ));
+        let mut warnings = Vec::new();
+        let (actions, sources) = match &overrides.tenant {
+            None => local_actions(path, &file)?,
+            Some(tenant) => {
+                tenant_actions(path, &file, tenant, &overrides.env_secrets, &mut warnings)?
             }
-            sources.push(read_action(path, dir, i, action)?);
-        }
+        };
 
         let clock_ms = match &file.clock {
             None => None,
@@ -142,6 +142,8 @@ impl LoadedFlow {
         Ok(LoadedFlow {
             path: path.to_owned(),
             name,
+            actions,
+            warnings,
             seed: file.seed.unwrap_or(DEFAULT_SEED),
             file,
             sources,
@@ -152,6 +154,119 @@ impl LoadedFlow {
             memory_mb,
         })
     }
+}
+
+/// The flow's own Actions: each with exactly one of `file` or `code`.
+fn local_actions(
+    path: &Path,
+    file: &FlowFile,
+) -> Result<(Vec<ActionSpec>, Vec<ActionSource>), Error> {
+    let field = |field: &str, message: String| Error::Field {
+        path: path.to_owned(),
+        field: field.to_owned(),
+        message,
+    };
+    if file.actions.is_empty() {
+        return Err(field(
+            "actions",
+            "a flow needs at least one Action".to_owned(),
+        ));
+    }
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut names = BTreeSet::new();
+    let mut sources = Vec::with_capacity(file.actions.len());
+    for (i, action) in file.actions.iter().enumerate() {
+        if !names.insert(action.name.as_str()) {
+            return Err(field(
+                &format!("actions[{i}].name"),
+                format!("`{}` names two Actions; names must be unique", action.name),
+            ));
+        }
+        sources.push(read_action(path, dir, i, action)?);
+    }
+    Ok((file.actions.clone(), sources))
+}
+
+/// A tenant export's post-login Actions, in binding order; the flow file's
+/// `actions[]` entries may only give them secrets, by name.
+fn tenant_actions(
+    path: &Path,
+    file: &FlowFile,
+    tenant: &TenantExport,
+    env: &BTreeMap<String, String>,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<ActionSpec>, Vec<ActionSource>), Error> {
+    let field = |field: String, message: String| Error::Field {
+        path: path.to_owned(),
+        field,
+        message,
+    };
+    for (i, spec) in file.actions.iter().enumerate() {
+        if spec.file.is_some() || spec.code.is_some() {
+            return Err(field(
+                format!("actions[{i}]"),
+                "with --tenant the Actions come from the export; an entry may only give `name` and `secrets`".to_owned(),
+            ));
+        }
+        if !tenant.actions.iter().any(|a| a.name == spec.name) {
+            return Err(field(
+                format!("actions[{i}].name"),
+                format!(
+                    "the tenant export has no post-login Action named `{}`",
+                    spec.name
+                ),
+            ));
+        }
+    }
+    if tenant.actions.is_empty() {
+        return Err(field(
+            "actions".to_owned(),
+            format!(
+                "the tenant export `{}` binds no Action to post-login",
+                tenant.root.display()
+            ),
+        ));
+    }
+    warnings.extend(tenant.warnings.iter().cloned());
+    let mut specs = Vec::new();
+    let mut sources = Vec::new();
+    for action in &tenant.actions {
+        let from_flow = file
+            .actions
+            .iter()
+            .find(|a| a.name == action.name)
+            .map(|a| &a.secrets);
+        let (secrets, missing) = secret_values(action, from_flow, env);
+        for name in missing {
+            warnings.push(format!(
+                "Action `{}` declares secret `{name}`, but neither the flow file nor ACTIONS_SECRET_{name} gives it a value",
+                action.name
+            ));
+        }
+        let code = fs_read(&action.file).map_err(|source| Error::ReadAction {
+            path: path.to_owned(),
+            field: format!("tenant Action `{}`", action.name),
+            file: action.file.clone(),
+            source,
+        })?;
+        let display = action
+            .file
+            .strip_prefix(&tenant.root)
+            .unwrap_or(&action.file)
+            .display()
+            .to_string();
+        sources.push(ActionSource {
+            file: display,
+            code,
+        });
+        specs.push(ActionSpec {
+            name: action.name.clone(),
+            file: None,
+            code: None,
+            secrets,
+        });
+    }
+    Ok((specs, sources))
 }
 
 fn read_action(

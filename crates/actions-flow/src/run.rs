@@ -35,10 +35,56 @@ const CONTINUE: &str = "onContinuePostLogin";
 
 /// Runs a flow on a fresh runtime.
 pub fn run(flow: &LoadedFlow) -> Result<Report, Error> {
-    let mut host = Host::new(HostOptions {
-        memory_mb: flow.memory_mb,
-    })?;
-    run_on(flow, &mut host)
+    Runner::default().run(flow)
+}
+
+/// Runs many flows, one after another, reusing JS runtimes between them (one
+/// per heap size). Each flow starts from a pristine global object and
+/// intrinsics ([`Host::begin_flow`]); a runtime that cannot guarantee that
+/// (after a timeout, a memory-limit hit, or a change it cannot undo) is
+/// replaced by a new one. Not `Send`: use one per thread.
+#[derive(Default)]
+pub struct Runner {
+    hosts: Vec<(usize, Host)>,
+    created: usize,
+}
+
+impl Runner {
+    /// Runs `flow` on a reused (or, when needed, new) runtime.
+    pub fn run(&mut self, flow: &LoadedFlow) -> Result<Report, Error> {
+        for attempt in 0..2 {
+            let host = self.host(flow.memory_mb)?;
+            match run_on(flow, host) {
+                Err(Error::Engine(_)) if attempt == 0 && !host.is_reusable() => continue,
+                result => return result,
+            }
+        }
+        unreachable!("the second attempt returns")
+    }
+
+    /// How many runtimes this runner has created so far.
+    pub fn runtimes_created(&self) -> usize {
+        self.created
+    }
+
+    fn host(&mut self, memory_mb: usize) -> Result<&mut Host, Error> {
+        let existing = self.hosts.iter().position(|(mb, _)| *mb == memory_mb);
+        let index = match existing {
+            Some(index) if self.hosts[index].1.is_reusable() => index,
+            Some(index) => {
+                self.hosts[index].1 = Host::new(HostOptions { memory_mb })?;
+                self.created += 1;
+                index
+            }
+            None => {
+                self.hosts
+                    .push((memory_mb, Host::new(HostOptions { memory_mb })?));
+                self.created += 1;
+                self.hosts.len() - 1
+            }
+        };
+        Ok(&mut self.hosts[index].1)
+    }
 }
 
 /// Runs a flow on the given runtime (which must have been created with the
@@ -71,7 +117,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     };
 
     let mut extras = Vec::new();
-    'actions: for (position, spec) in flow.file.actions.iter().enumerate() {
+    'actions: for (position, spec) in flow.actions.iter().enumerate() {
         let mut handler = EXECUTE;
         loop {
             let seen = transaction.begin(&spec.name, position, handler);

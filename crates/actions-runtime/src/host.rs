@@ -109,6 +109,7 @@ const CMD_REGISTER: i32 = 0;
 const CMD_INIT: i32 = 1;
 const CMD_INVOKE: i32 = 2;
 const CMD_BEGIN_FLOW: i32 = 3;
+const CMD_SNAPSHOT: i32 = 4;
 
 #[derive(Default)]
 struct Loaded {
@@ -123,6 +124,10 @@ pub struct Host {
     tokio: tokio::runtime::Runtime,
     watchdog: Watchdog,
     loaded: Vec<Loaded>,
+    /// False once something happened that a new flow must not inherit: a
+    /// terminated execution, or a change to the intrinsics that could not be
+    /// undone.
+    reusable: bool,
 }
 
 /// Builds `v8::Global` arguments inside a scope of `$runtime`.
@@ -174,17 +179,42 @@ impl Host {
             .build()
             .map_err(|e| HostError(e.to_string()))?;
         let watchdog = Watchdog::new(runtime.v8_isolate().thread_safe_handle());
-        Ok(Host {
+        let mut host = Host {
             runtime,
             dispatch,
             tokio,
             watchdog,
             loaded: Vec::new(),
-        })
+            reusable: true,
+        };
+        let args = js_args!(&mut host.runtime, |scope| [v8::Integer::new(
+            scope,
+            CMD_SNAPSHOT
+        )
+        .into()]);
+        host.call(args, None).map_err(|f| HostError(f.message))?;
+        Ok(host)
+    }
+
+    /// Whether this runtime may run another flow: false after a terminated
+    /// execution (timeout, memory) or a change to the intrinsics that
+    /// [`Host::begin_flow`] could not undo. Make a new [`Host`] then.
+    pub fn is_reusable(&self) -> bool {
+        self.reusable
     }
 
     /// Starts a flow: seeds `Math.random` and sets the clock.
+    /// Starts a flow: forgets the previous flow's Actions, undoes what it did
+    /// to the global object and the intrinsics (the equivalent of a fresh
+    /// realm), seeds `Math.random` and sets the clock. Fails when the
+    /// runtime is not reusable; check [`Host::is_reusable`] first.
     pub fn begin_flow(&mut self, seed: u32, virtual_now_ms: Option<i64>) -> Result<(), HostError> {
+        if !self.reusable {
+            return Err(HostError(
+                "this runtime cannot run another flow; create a new one".to_owned(),
+            ));
+        }
+        self.loaded.clear();
         self.with_state(|host| {
             host.seed = seed;
             host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64);
@@ -194,9 +224,15 @@ impl Host {
             CMD_BEGIN_FLOW
         )
         .into()]);
-        self.call(args, None)
-            .map(drop)
-            .map_err(|f| HostError(f.message))
+        let status = self.call(args, None).map_err(|f| HostError(f.message))?;
+        if status != "clean" {
+            self.reusable = false;
+            return Err(HostError(
+                "a previous flow changed the intrinsics beyond repair; create a new runtime"
+                    .to_owned(),
+            ));
+        }
+        Ok(())
     }
 
     /// Sets the time `Date.now()` returns (virtual clock), or `None` for the
@@ -348,6 +384,9 @@ impl Host {
             }
             Err(error) => {
                 let terminated = self.runtime.v8_isolate().is_execution_terminating() || timed_out;
+                if terminated {
+                    self.reusable = false;
+                }
                 self.runtime.v8_isolate().cancel_terminate_execution();
                 let text = error.to_string();
                 let kind = if timed_out {

@@ -42,6 +42,7 @@ deno_core::extension!(
         "02_console.js",
         "03_determinism.js",
         "04_api.js",
+        "05_isolation.js",
         "99_main.js",
     ],
     state = |state| state.put(state::HostState::default()),

@@ -227,3 +227,74 @@ fn unbounded_allocation_hits_the_heap_cap_and_the_process_survives() {
     );
     assert_eq!(inv.failure.unwrap().kind, FailureKind::MemoryLimit);
 }
+
+/// Runs `code`'s handler as a flow of its own on `host`; returns its console.
+fn flow_on(host: &mut Host, code: &str) -> Vec<String> {
+    host.begin_flow(1, Some(0)).unwrap();
+    let index = host.load(&source(code), BUDGET).unwrap();
+    let mut tx = transaction();
+    tx.begin("a", 0, "onExecutePostLogin");
+    let (_, inv) = host.invoke(index, "onExecutePostLogin", "{}".into(), tx, BUDGET);
+    assert_eq!(inv.failure, None);
+    inv.console.into_iter().map(|line| line.message).collect()
+}
+
+#[test]
+fn a_reused_runtime_gives_each_flow_pristine_globals_and_intrinsics() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let polluter = r#"
+        globalThis.leaked = 'from flow 1';
+        var sloppyGlobal = 1;
+        Array.prototype.evil = () => 'evil';
+        Object.prototype.polluted = true;
+        String.prototype.trim = () => 'patched';
+        Math.random = () => 4;
+        JSON.parse = () => 'patched';
+        delete globalThis.Map;
+        exports.onExecutePostLogin = async () => { console.log('polluted'); };
+    "#;
+    let checker = r#"exports.onExecutePostLogin = async () => {
+        console.log([typeof leaked, typeof sloppyGlobal, typeof [].evil, ({}).polluted, ' x '.trim(),
+                     Math.random() < 1, JSON.parse('1'), typeof Map].join(','));
+    };"#;
+    assert_eq!(flow_on(&mut host, polluter), ["polluted"]);
+    assert_eq!(
+        flow_on(&mut host, checker),
+        ["undefined,undefined,undefined,,x,true,1,function"]
+    );
+    assert!(host.is_reusable());
+}
+
+#[test]
+fn a_runtime_whose_intrinsics_were_frozen_is_not_reused() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    flow_on(
+        &mut host,
+        "Object.freeze(Array.prototype); exports.onExecutePostLogin = async () => {};",
+    );
+    assert!(host.begin_flow(1, None).is_err());
+    assert!(!host.is_reusable());
+}
+
+#[test]
+fn a_runtime_that_timed_out_is_not_reused() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    host.begin_flow(1, None).unwrap();
+    let index = host
+        .load(
+            &source("exports.onExecutePostLogin = async () => { for (;;) {} };"),
+            BUDGET,
+        )
+        .unwrap();
+    let mut tx = transaction();
+    tx.begin("a", 0, "onExecutePostLogin");
+    let (_, inv) = host.invoke(
+        index,
+        "onExecutePostLogin",
+        "{}".into(),
+        tx,
+        Duration::from_millis(100),
+    );
+    assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
+    assert!(!host.is_reusable());
+}

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use actions_flow::{LoadedFlow, Overrides};
+use actions_flow::LoadedFlow;
 use anyhow::Context;
 
 use crate::render;
@@ -17,20 +17,15 @@ pub(crate) struct RunArgs {
     /// Print the report as JSON (the contract of flow-file.md §2).
     #[arg(long)]
     json: bool,
-    /// Execution time limit for the whole flow, in ms (overrides `limits.timeout_ms`; default 20000).
-    #[arg(long, value_name = "MS")]
-    timeout_ms: Option<u64>,
-    /// JS heap limit in MiB (overrides `limits.memory_mb`; default 128).
-    #[arg(long, value_name = "MIB")]
-    memory_mb: Option<usize>,
+    #[command(flatten)]
+    flow_args: super::FlowArgs,
 }
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let overrides = Overrides {
-        timeout_ms: args.timeout_ms,
-        memory_mb: args.memory_mb,
-    };
-    let flow = LoadedFlow::load(&args.flow, overrides)?;
+    let flow = LoadedFlow::load(&args.flow, args.flow_args.overrides()?)?;
+    for warning in &flow.warnings {
+        eprintln!("warning: {warning}");
+    }
     let report = actions_flow::run(&flow)?;
     let json = serde_json::to_value(&report).context("serialising the report")?;
 

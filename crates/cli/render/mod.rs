@@ -2,13 +2,15 @@
 //! the house message style (`error:` then `hint:`). Colour only on a terminal
 //! and never with `NO_COLOR` set.
 
-mod style;
+pub(crate) mod junit;
+pub(crate) mod style;
 mod timeline;
 
 pub(crate) use style::use_colour;
 pub(crate) use timeline::timeline;
 
 use actions_flow::expect::Mismatch;
+use actions_flow::suite::{FlowResult, Status};
 use style::Paint;
 
 /// `error: ...` with a hint where one helps.
@@ -50,6 +52,38 @@ pub(crate) fn mismatches(flow: &str, mismatches: &[Mismatch], colour: bool) -> S
             p.green(&compact(&m.expected)),
             p.red(&compact(&m.actual))
         ));
+    }
+    out
+}
+
+/// What failed in a suite flow, plain (for JUnit).
+pub(crate) fn failure_details(result: &FlowResult) -> String {
+    failure_details_painted(result, Paint(false))
+}
+
+/// What failed in a suite flow: each `expect` mismatch with its path, and a
+/// golden report that differs.
+pub(crate) fn failure_details_painted(result: &FlowResult, p: Paint) -> String {
+    let mut out = String::new();
+    if let Status::Failed { mismatches, golden } = &result.status {
+        for m in mismatches {
+            out.push_str(&format!(
+                "at {}
+  expected: {}
+  actual:   {}
+",
+                p.bold(&m.path),
+                p.green(&compact(&m.expected)),
+                p.red(&compact(&m.actual))
+            ));
+        }
+        if let Some(golden) = golden {
+            out.push_str(&format!(
+                "the report differs from the golden `{}` (rewrite it with --update)
+",
+                golden.display()
+            ));
+        }
     }
     out
 }

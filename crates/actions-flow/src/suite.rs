@@ -1,0 +1,270 @@
+//! A suite of flow files, as `actions test` runs it: discovery (`*.flow.json`
+//! and `flow.json`), `expect` and golden-report checks, sharding, and
+//! parallel execution with one [`Runner`] (and so reused JS runtimes) per
+//! worker thread. Results come back in discovery order, as soon as each one
+//! and all before it are done.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::expect::{self, Mismatch};
+use crate::{LoadedFlow, Overrides, Runner};
+
+/// Folders never searched for flow files.
+const SKIPPED_DIRS: &[&str] = &["node_modules", "target", ".git"];
+
+/// Finds flow files under `paths` (files are taken as given), sorted.
+pub fn discover(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            found.push(path.clone());
+            continue;
+        }
+        let mut dirs = vec![path.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)? {
+                let entry = entry?;
+                let path = entry.path();
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if entry.file_type()?.is_dir() {
+                    if !SKIPPED_DIRS.contains(&name.as_ref()) {
+                        dirs.push(path);
+                    }
+                } else if name == "flow.json" || name.ends_with(".flow.json") {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// The golden report beside a flow file: `x.flow.json` → `x.report.json`,
+/// `flow.json` → `report.json`.
+pub fn golden_path(flow: &Path) -> PathBuf {
+    let name = flow
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let golden = match name.strip_suffix(".flow.json") {
+        Some(stem) => format!("{stem}.report.json"),
+        None => "report.json".to_owned(),
+    };
+    flow.with_file_name(golden)
+}
+
+/// Keeps the flows of shard `index` (1-based) of `count`: every flow lands
+/// in exactly one shard.
+pub fn shard<T>(items: Vec<T>, index: usize, count: usize) -> Vec<T> {
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % count == index - 1)
+        .map(|(_, item)| item)
+        .collect()
+}
+
+/// A report with what varies between runs (durations) zeroed, as goldens
+/// store it.
+pub fn normalise(report: &mut Value) {
+    match report {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "duration_ms" {
+                    *value = Value::from(0.0);
+                } else {
+                    normalise(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalise),
+        _ => {}
+    }
+}
+
+/// What became of one flow.
+#[derive(Debug, Clone)]
+pub enum Status {
+    /// Its `expect` matched and its golden report (if any) is unchanged.
+    Passed,
+    /// A mismatch: `expect` paths, or a golden report that differs.
+    Failed {
+        /// `expect` mismatches.
+        mismatches: Vec<Mismatch>,
+        /// Set when the golden report differs: its path.
+        golden: Option<PathBuf>,
+    },
+    /// Nothing to check: no `expect` and no golden report.
+    Skipped,
+    /// The flow could not run (bad input, exit code 2).
+    Error(String),
+}
+
+/// One flow's result.
+#[derive(Debug, Clone)]
+pub struct FlowResult {
+    /// The flow file.
+    pub path: PathBuf,
+    /// Its name (or file name).
+    pub name: String,
+    /// The verdict.
+    pub status: Status,
+    /// The run report (normalised), when it ran.
+    pub report: Option<Value>,
+    /// Wall time of the whole flow.
+    pub duration: Duration,
+    /// Warnings from loading it.
+    pub warnings: Vec<String>,
+}
+
+/// How to run a suite.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Limits and tenant.
+    pub overrides: Overrides,
+    /// Rewrite golden reports that exist.
+    pub update: bool,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+}
+
+/// Runs and checks one flow on `runner`.
+pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult {
+    let started = Instant::now();
+    let fallback_name = path.display().to_string();
+    let flow = match LoadedFlow::load(path, options.overrides.clone()) {
+        Ok(flow) => flow,
+        Err(error) => return errored(path, fallback_name, error.to_string(), started),
+    };
+    let report = match runner.run(&flow) {
+        Ok(report) => report,
+        Err(error) => return errored(path, flow.name.clone(), error.to_string(), started),
+    };
+    let mut report = serde_json::to_value(&report).expect("reports serialise");
+    let mismatches = flow
+        .file
+        .expect
+        .as_ref()
+        .map(|e| expect::check(e, &report))
+        .unwrap_or_default();
+    normalise(&mut report);
+    let golden_path = golden_path(path);
+    let mut golden = None;
+    if golden_path.is_file() {
+        if options.update {
+            let text = serde_json::to_string_pretty(&report).expect("reports serialise") + "\n";
+            if let Err(error) = std::fs::write(&golden_path, text) {
+                return errored(
+                    path,
+                    flow.name,
+                    format!("cannot write `{}`: {error}", golden_path.display()),
+                    started,
+                );
+            }
+        } else {
+            let stored = std::fs::read_to_string(&golden_path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok());
+            if stored.as_ref() != Some(&report) {
+                golden = Some(golden_path.clone());
+            }
+        }
+    }
+    let status = if !mismatches.is_empty() || golden.is_some() {
+        Status::Failed { mismatches, golden }
+    } else if flow.file.expect.is_none() && !golden_path.is_file() {
+        Status::Skipped
+    } else {
+        Status::Passed
+    };
+    FlowResult {
+        path: path.to_owned(),
+        name: flow.name,
+        status,
+        report: Some(report),
+        duration: started.elapsed(),
+        warnings: flow.warnings,
+    }
+}
+
+fn errored(path: &Path, name: String, message: String, started: Instant) -> FlowResult {
+    FlowResult {
+        path: path.to_owned(),
+        name,
+        status: Status::Error(message),
+        report: None,
+        duration: started.elapsed(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Runs `flows` on `options.jobs` threads and hands each result to
+/// `on_result` in the order of `flows`.
+pub fn run(flows: &[PathBuf], options: &Options, mut on_result: impl FnMut(FlowResult)) {
+    let jobs = options.jobs.clamp(1, flows.len().max(1));
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<(usize, FlowResult)>();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                let mut runner = Runner::default();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = flows.get(index) else { break };
+                    if sender
+                        .send((index, check(path, options, &mut runner)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        // Reorder: hand results out in flow order as soon as they can be.
+        let mut waiting: Vec<Option<FlowResult>> = (0..flows.len()).map(|_| None).collect();
+        let mut cursor = 0;
+        for (index, result) in receiver {
+            waiting[index] = Some(result);
+            while let Some(result) = waiting.get_mut(cursor).and_then(Option::take) {
+                on_result(result);
+                cursor += 1;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn golden_paths() {
+        assert_eq!(
+            golden_path(Path::new("a/b/login.flow.json")),
+            Path::new("a/b/login.report.json")
+        );
+        assert_eq!(
+            golden_path(Path::new("a/flow.json")),
+            Path::new("a/report.json")
+        );
+    }
+
+    #[test]
+    fn shards_cover_every_flow_exactly_once() {
+        let items: Vec<usize> = (0..103).collect();
+        let mut seen: Vec<usize> = (1..=4).flat_map(|i| shard(items.clone(), i, 4)).collect();
+        seen.sort();
+        assert_eq!(seen, items);
+    }
+}

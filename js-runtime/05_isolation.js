@@ -1,0 +1,109 @@
+// @ts-check
+// Lets one runtime serve many flows without one flow's state reaching the
+// next: the equivalent of a fresh realm per flow. At start-up we record the
+// global object and the intrinsics Action code (and the packages it uses)
+// most often patches; at the start of each flow we delete what was added and
+// restore what was changed. A change that cannot be undone (a frozen or
+// sealed intrinsic, a non-configurable property) makes `restore` answer
+// false, and the host then throws the runtime away and makes a new one.
+
+import { primordials } from "ext:core/mod.js";
+const {
+  ArrayPrototypePush,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  ObjectIsExtensible,
+  ObjectSetPrototypeOf,
+  ReflectDefineProperty,
+  ReflectDeleteProperty,
+  ReflectOwnKeys,
+  SafeMap,
+  MapPrototypeGet,
+  MapPrototypeHas,
+  MapPrototypeSet,
+} = primordials;
+
+/**
+ * @typedef {{ target: object, proto: object | null, extensible: boolean,
+ *   keys: (string | symbol)[], descriptors: Map<string | symbol, PropertyDescriptor> }} Record
+ * @type {Record[]}
+ */
+const records = [];
+
+/** @param {object} target */
+function record(target) {
+  const descriptors = new SafeMap();
+  const keys = ReflectOwnKeys(target);
+  for (let i = 0; i < keys.length; i++) {
+    MapPrototypeSet(descriptors, keys[i], ObjectGetOwnPropertyDescriptor(target, keys[i]));
+  }
+  ArrayPrototypePush(records, {
+    target,
+    proto: ObjectGetPrototypeOf(target),
+    extensible: ObjectIsExtensible(target),
+    keys,
+    descriptors,
+  });
+}
+
+/**
+ * Records the global object and the intrinsics reachable from it: each
+ * global constructor or namespace and its `prototype`.
+ */
+export function snapshot() {
+  const global = /** @type {any} */ (globalThis);
+  record(global);
+  const names = ReflectOwnKeys(global);
+  for (let i = 0; i < names.length; i++) {
+    const descriptor = ObjectGetOwnPropertyDescriptor(global, names[i]);
+    const value = descriptor && descriptor.value;
+    if ((typeof value === "function" || (typeof value === "object" && value !== null)) && value !== global) {
+      record(value);
+      const proto = typeof value === "function" ? ObjectGetOwnPropertyDescriptor(value, "prototype") : undefined;
+      if (proto && typeof proto.value === "object" && proto.value !== null) record(proto.value);
+    }
+  }
+}
+
+/**
+ * @param {PropertyDescriptor} a
+ * @param {PropertyDescriptor | undefined} b
+ */
+function same(a, b) {
+  return b !== undefined && a.value === b.value && a.get === b.get && a.set === b.set &&
+    a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+}
+
+/**
+ * Puts every recorded object back as it was. Returns false when something
+ * could not be restored.
+ */
+export function restore() {
+  let clean = true;
+  for (let r = 0; r < records.length; r++) {
+    const { target, proto, extensible, keys, descriptors } = records[r];
+    if (extensible && !ObjectIsExtensible(target)) return false;
+    if (ObjectGetPrototypeOf(target) !== proto && !ObjectSetPrototypeOf(target, proto)) return false;
+    const now = ReflectOwnKeys(target);
+    if (now.length !== keys.length || !sameKeys(now, keys)) {
+      for (let i = 0; i < now.length; i++) {
+        if (!MapPrototypeHas(descriptors, now[i]) && !ReflectDeleteProperty(target, now[i])) clean = false;
+      }
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const want = MapPrototypeGet(descriptors, keys[i]);
+      const have = ObjectGetOwnPropertyDescriptor(target, keys[i]);
+      if (!same(want, have) && !ReflectDefineProperty(target, keys[i], want)) clean = false;
+    }
+  }
+  return clean;
+}
+
+/**
+ * @param {(string | symbol)[]} a
+ * @param {(string | symbol)[]} b
+ */
+function sameKeys(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
