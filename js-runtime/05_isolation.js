@@ -17,25 +17,29 @@ const {
   ReflectDefineProperty,
   ReflectDeleteProperty,
   ReflectOwnKeys,
-  SafeMap,
-  MapPrototypeGet,
-  MapPrototypeHas,
-  MapPrototypeSet,
+  SafeSet,
+  SetPrototypeAdd,
+  SetPrototypeHas,
+  StringPrototypeStartsWith,
 } = primordials;
 
 /**
+ * `descriptors[i]` belongs to `keys[i]`; `known` answers "was this key there?".
  * @typedef {{ target: object, proto: object | null, extensible: boolean,
- *   keys: (string | symbol)[], descriptors: Map<string | symbol, PropertyDescriptor> }} Record
+ *   keys: (string | symbol)[], descriptors: PropertyDescriptor[], known: Set<string | symbol> }} Record
  * @type {Record[]}
  */
 const records = [];
 
 /** @param {object} target */
 function record(target) {
-  const descriptors = new SafeMap();
   const keys = ReflectOwnKeys(target);
+  /** @type {PropertyDescriptor[]} */
+  const descriptors = [];
+  const known = new SafeSet();
   for (let i = 0; i < keys.length; i++) {
-    MapPrototypeSet(descriptors, keys[i], ObjectGetOwnPropertyDescriptor(target, keys[i]));
+    descriptors[i] = /** @type {PropertyDescriptor} */ (ObjectGetOwnPropertyDescriptor(target, keys[i]));
+    SetPrototypeAdd(known, keys[i]);
   }
   ArrayPrototypePush(records, {
     target,
@@ -43,6 +47,7 @@ function record(target) {
     extensible: ObjectIsExtensible(target),
     keys,
     descriptors,
+    known,
   });
 }
 
@@ -57,6 +62,8 @@ export function snapshot() {
   for (let i = 0; i < names.length; i++) {
     const descriptor = ObjectGetOwnPropertyDescriptor(global, names[i]);
     const value = descriptor && descriptor.value;
+    // The engine's own hooks (`__v8x…`) are kept on the global object but not walked.
+    if (typeof names[i] === "string" && StringPrototypeStartsWith(names[i], "__v8x")) continue;
     if ((typeof value === "function" || (typeof value === "object" && value !== null)) && value !== global) {
       record(value);
       const proto = typeof value === "function" ? ObjectGetOwnPropertyDescriptor(value, "prototype") : undefined;
@@ -81,17 +88,17 @@ function same(a, b) {
 export function restore() {
   let clean = true;
   for (let r = 0; r < records.length; r++) {
-    const { target, proto, extensible, keys, descriptors } = records[r];
+    const { target, proto, extensible, keys, descriptors, known } = records[r];
     if (extensible && !ObjectIsExtensible(target)) return false;
     if (ObjectGetPrototypeOf(target) !== proto && !ObjectSetPrototypeOf(target, proto)) return false;
     const now = ReflectOwnKeys(target);
     if (now.length !== keys.length || !sameKeys(now, keys)) {
       for (let i = 0; i < now.length; i++) {
-        if (!MapPrototypeHas(descriptors, now[i]) && !ReflectDeleteProperty(target, now[i])) clean = false;
+        if (!SetPrototypeHas(known, now[i]) && !ReflectDeleteProperty(target, now[i])) clean = false;
       }
     }
     for (let i = 0; i < keys.length; i++) {
-      const want = MapPrototypeGet(descriptors, keys[i]);
+      const want = descriptors[i];
       const have = ObjectGetOwnPropertyDescriptor(target, keys[i]);
       if (!same(want, have) && !ReflectDefineProperty(target, keys[i], want)) clean = false;
     }

@@ -160,7 +160,8 @@ impl Host {
                 "ext:actions_runtime/setup.js",
                 r#"(() => {
                     const dispatch = globalThis.__actionsHostDispatch;
-                    for (const name of ["__actionsHostDispatch", "Deno", "__bootstrap", "gc", "__v8x_import_source"]) {
+                    for (const name of ["__actionsHostDispatch", "Deno", "__bootstrap", "gc", "__v8x_import_source",
+                                         "__v8x_snapshot_intrinsics"]) {
                         delete globalThis[name];
                     }
                     return dispatch;
