@@ -38,7 +38,7 @@ function quote(value) {
  * @param {WeakSet<object>} seen
  * @returns {string}
  */
-function inspect(value, depth, seen) {
+export function inspect(value, depth, seen) {
   switch (typeof value) {
     case "string":
       return depth === 0 ? value : quote(value);
@@ -96,7 +96,8 @@ export function format(args) {
     });
   }
   const tail = ArrayPrototypeMap(args.slice(rest), (a) => inspect(a, 0, seen));
-  return rest === 1 ? ArrayPrototypeJoin([head, ...tail], " ") : ArrayPrototypeJoin(tail, " ");
+  // `rest` has moved past the arguments the format string consumed.
+  return typeof args[0] === "string" ? ArrayPrototypeJoin([head, ...tail], " ") : ArrayPrototypeJoin(tail, " ");
 }
 
 /** @param {keyof typeof LEVEL} level */

@@ -11,10 +11,13 @@ import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
 import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
+import { install as installNode } from "ext:actions_runtime/06_node_globals.js";
+import { createRequire, requireBuiltin, resetModules } from "ext:actions_runtime/07_require.js";
+import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
 const { JSONParse, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
 
 /**
- * @typedef {{ wrapper: Function, file: string, exports: any, initError: unknown, initialized: boolean }} ActionModule
+ * @typedef {{ wrapper: Function, file: string, dir: string, exports: any, initError: unknown, initialized: boolean }} ActionModule
  * @type {ActionModule[]}
  */
 const modules = [];
@@ -25,11 +28,6 @@ const api = createApi(() => currentEvent);
 const SIGNATURE = (/** @type {string} */ handler) =>
   `Invalid function signature for the "${handler}" handler. Use "exports.${handler} = async function(event, api) { }" as the signature.`;
 
-/** @param {string} name */
-function require(name) {
-  throw new Error(`Cannot find module '${name}'`);
-}
-
 /**
  * Runs a module's top-level code once (auth0-post-login §4.1).
  * @param {number} index
@@ -38,9 +36,10 @@ function require(name) {
 function init(index) {
   const mod = modules[index];
   mod.initialized = true;
-  const module = { exports: {} };
+  const module = { id: ".", filename: mod.file, path: mod.dir, exports: {}, loaded: false, children: [], paths: [] };
+  const require = createRequire(`${mod.dir}/${mod.file.split("/").pop()}`, mod.dir);
   try {
-    FunctionPrototypeCall(mod.wrapper, module.exports, module.exports, require, module, mod.file, ".");
+    FunctionPrototypeCall(mod.wrapper, module.exports, module.exports, require, module, mod.file, mod.dir);
   } catch (e) {
     mod.initError = e;
     return "init-error";
@@ -87,11 +86,12 @@ async function invoke(index, handler) {
  * @param {number} index
  * @param {any} arg
  * @param {any} extra
+ * @param {any} dir
  */
-function dispatch(command, index, arg, extra) {
+function dispatch(command, index, arg, extra, dir) {
   switch (command) {
     case 0:
-      modules[index] = { wrapper: arg, file: extra, exports: undefined, initError: undefined, initialized: false };
+      modules[index] = { wrapper: arg, file: extra, dir, exports: undefined, initError: undefined, initialized: false };
       return undefined;
     case 1:
       return init(index);
@@ -102,6 +102,7 @@ function dispatch(command, index, arg, extra) {
       // the globals and intrinsics, and re-seed the generator.
       modules.length = 0;
       currentEvent = null;
+      resetModules();
       const clean = restore();
       reseed();
       return clean ? "clean" : "dirty";
@@ -116,4 +117,15 @@ function dispatch(command, index, arg, extra) {
 installDeterminism();
 reseed();
 globalThis.console = console;
+installNode();
+installFetch();
+// `Buffer` is a global in Node; created on first use (the module is lazy).
+Object.defineProperty(globalThis, "Buffer", {
+  get: () => requireBuiltin("buffer").Buffer,
+  set(value) {
+    Object.defineProperty(globalThis, "Buffer", { value, writable: true, configurable: true, enumerable: false });
+  },
+  configurable: true,
+  enumerable: false,
+});
 globalThis.__actionsHostDispatch = dispatch;

@@ -3,6 +3,8 @@
 //! JUnit XML that parses, sharding, golden updates, runtime reuse without
 //! leaks, tenant exports, and determinism.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -229,6 +231,7 @@ fn a_global_set_by_one_flow_is_not_seen_by_the_next_on_the_same_runtime() {
 #[test]
 fn json_results_are_deterministic_apart_from_durations() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::npm_install(&root.join("actions/sign-jwt"));
     let run = || {
         let out = actions(root, &["test", "--json", "actions", "tests/specs"]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

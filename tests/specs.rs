@@ -3,6 +3,8 @@
 //! matched), and compares the JSON report with the golden `report.json` beside
 //! the flow file. `UPDATE_EXPECTED=1 cargo test --test specs` rewrites goldens.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -84,6 +86,13 @@ fn check_all(root: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(root);
     let flows = flows(&root);
     assert!(!flows.is_empty(), "no flows under {}", root.display());
+    // Examples that require npm packages get them first.
+    for flow in &flows {
+        let dir = flow.parent().unwrap();
+        if dir.join("package.json").is_file() {
+            common::npm_install(dir);
+        }
+    }
     let failures: Vec<String> = flows
         .iter()
         .filter_map(|flow| {

@@ -39,7 +39,7 @@ pub struct FlowFile {
     pub expect: Option<Value>,
     /// HTTP fixtures (flow-file.md §1 `http`).
     #[serde(default)]
-    pub http: Vec<Value>,
+    pub http: Vec<HttpFixtureSpec>,
     /// Execution limits.
     #[serde(default)]
     pub limits: Limits,
@@ -151,6 +151,33 @@ pub struct Responses {
     /// One per redirect or form, in order.
     #[serde(rename = "continue", default)]
     pub continue_: Vec<ContinueResponse>,
+}
+
+/// One entry of `http[]`: a fixture that answers matching requests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpFixtureSpec {
+    /// Method to match (default: any).
+    pub method: Option<String>,
+    /// URL to match: exact, or with `*` for any run of characters.
+    pub url: String,
+    /// Response status (default 200).
+    #[serde(default = "ok_status")]
+    pub status: u16,
+    /// Response headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON response body.
+    pub json: Option<Value>,
+    /// A text response body.
+    pub text: Option<String>,
+    /// How long the response takes.
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+fn ok_status() -> u16 {
+    200
 }
 
 /// `limits`.

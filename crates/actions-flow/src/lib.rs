@@ -29,4 +29,6 @@ pub use run::{run, run_on, Runner};
 pub use services::RealServices;
 pub use tenant::{TenantAction, TenantError, TenantExport};
 
-pub use actions_runtime::{ConsoleLine, Host, HostOptions, LoadError};
+pub use actions_runtime::{
+    ConsoleLine, Host, HostOptions, HttpFixture, HttpRecord, LoadError, NetAccess,
+};

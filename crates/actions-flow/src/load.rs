@@ -27,6 +27,8 @@ pub struct Overrides {
     pub tenant: Option<std::sync::Arc<TenantExport>>,
     /// `ACTIONS_SECRET_<NAME>` values for the tenant's Actions.
     pub env_secrets: BTreeMap<String, String>,
+    /// `--allow-net`: which requests no fixture answers may reach the network.
+    pub net: actions_runtime::NetAccess,
 }
 
 /// A flow file with its Actions read and its defaults resolved.
@@ -57,6 +59,10 @@ pub struct LoadedFlow {
     pub timeout_ms: u64,
     /// The JS heap cap.
     pub memory_mb: usize,
+    /// The `http` fixtures, checked.
+    pub http: Vec<actions_runtime::HttpFixture>,
+    /// Whether requests no fixture answers may reach the network.
+    pub net: actions_runtime::NetAccess,
 }
 
 /// The seed used when the flow file sets none (flow-file.md §1: "a fixed default").
@@ -125,6 +131,39 @@ impl LoadedFlow {
             ));
         }
 
+        let mut http = Vec::with_capacity(file.http.len());
+        for (i, spec) in file.http.iter().enumerate() {
+            let body = match (&spec.json, &spec.text) {
+                (Some(_), Some(_)) => {
+                    return Err(field(
+                        &format!("http[{i}]"),
+                        "give one body: `json` or `text`, not both".to_owned(),
+                    ))
+                }
+                (Some(json), None) => actions_runtime::FixtureBody::Json(json.clone()),
+                (None, Some(text)) => actions_runtime::FixtureBody::Text(text.clone()),
+                (None, None) => actions_runtime::FixtureBody::Empty,
+            };
+            if !(100..=599).contains(&spec.status) {
+                return Err(field(
+                    &format!("http[{i}].status"),
+                    format!("{} is not an HTTP status", spec.status),
+                ));
+            }
+            http.push(actions_runtime::HttpFixture {
+                method: spec.method.clone(),
+                url: spec.url.clone(),
+                status: spec.status,
+                headers: spec
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                body,
+                delay_ms: spec.delay_ms,
+            });
+        }
+
         let tenant = Tenant {
             name: file.tenant.name.clone(),
             mfa: MfaSettings {
@@ -152,6 +191,8 @@ impl LoadedFlow {
             clock_ms,
             timeout_ms,
             memory_mb,
+            http,
+            net: overrides.net.clone(),
         })
     }
 }
@@ -255,9 +296,11 @@ fn tenant_actions(
             .unwrap_or(&action.file)
             .display()
             .to_string();
+        let dir = absolute(action.file.parent().unwrap_or(&tenant.root));
         sources.push(ActionSource {
             file: display,
             code,
+            dir,
         });
         specs.push(ActionSpec {
             name: action.name.clone(),
@@ -287,11 +330,13 @@ fn read_action(
             Ok(ActionSource {
                 file: file.trim_start_matches("./").to_owned(),
                 code,
+                dir: absolute(resolved.parent().unwrap_or(dir)),
             })
         }
         (None, Some(code)) => Ok(ActionSource {
             file: format!("inline:{}", action.name),
             code: code.clone(),
+            dir: absolute(dir),
         }),
         _ => Err(Error::Field {
             path: path.to_owned(),
@@ -302,6 +347,16 @@ fn read_action(
             ),
         }),
     }
+}
+
+/// `path` made absolute (against the current folder), for `require`.
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
 fn fs_read(path: &Path) -> std::io::Result<String> {

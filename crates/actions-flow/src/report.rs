@@ -32,7 +32,7 @@ pub struct Report {
     /// One per suspension (redirect or form).
     pub redirects: Vec<RedirectRecord>,
     /// Every outgoing HTTP request.
-    pub http: Vec<Value>,
+    pub http: Vec<actions_runtime::HttpRecord>,
     /// Tenant log entries, in order.
     pub logs: Vec<LogEntry>,
     /// `api.cache` contents after the flow: `{key: {value, expires_at}}`.

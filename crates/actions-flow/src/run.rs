@@ -91,6 +91,7 @@ impl Runner {
 /// flow's memory limit and must not have run another flow).
 pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     host.begin_flow(fold_seed(flow.seed), flow.clock_ms)?;
+    host.set_http(flow.http.clone(), flow.net.clone());
     let budget = Duration::from_millis(flow.timeout_ms);
     let mut spent = Duration::ZERO;
     let mut indices = Vec::with_capacity(flow.sources.len());
@@ -117,6 +118,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     };
 
     let mut extras = Vec::new();
+    let mut http_log = Vec::new();
     'actions: for (position, spec) in flow.actions.iter().enumerate() {
         let mut handler = EXECUTE;
         loop {
@@ -135,6 +137,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
             transaction = returned;
             spent += invocation.duration;
             let end = handler_end(&invocation, flow.timeout_ms);
+            http_log.extend(invocation.http.iter().cloned());
             extras.push(invocation);
             let mut step = transaction.end(end);
             loop {
@@ -162,7 +165,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     }
     transaction.set_now(clock.now_ms());
     transaction.finish();
-    Ok(report(flow, &transaction, extras))
+    Ok(report(flow, &transaction, extras, http_log))
 }
 
 fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
@@ -248,7 +251,12 @@ fn fold_seed(seed: u64) -> u32 {
     (seed ^ (seed >> 32)) as u32
 }
 
-fn report(flow: &LoadedFlow, transaction: &Transaction, extras: Vec<Invocation>) -> Report {
+fn report(
+    flow: &LoadedFlow,
+    transaction: &Transaction,
+    extras: Vec<Invocation>,
+    http: Vec<actions_runtime::HttpRecord>,
+) -> Report {
     let timeout_ms = flow.timeout_ms;
     let invocations = transaction
         .invocations()
@@ -291,7 +299,7 @@ fn report(flow: &LoadedFlow, transaction: &Transaction, extras: Vec<Invocation>)
             scopes_removed: transaction.scopes(ScopeChange::Remove),
         },
         redirects: transaction.redirects().to_vec(),
-        http: Vec::new(),
+        http,
         logs: transaction.logs().to_vec(),
         cache: transaction.cache(),
         transaction: serde_json::json!({ "metadata": transaction.transaction_metadata() }),

@@ -34,6 +34,7 @@ fn main() {
             &ActionSource {
                 file: "require-keys.js".into(),
                 code: ADMIN.into(),
+                dir: std::env::temp_dir(),
             },
             budget,
         )
@@ -43,6 +44,7 @@ fn main() {
             &ActionSource {
                 file: "empty.js".into(),
                 code: EMPTY.into(),
+                dir: std::env::temp_dir(),
             },
             budget,
         )

@@ -31,6 +31,10 @@ pub struct ActionSource {
     pub file: String,
     /// The CommonJS source.
     pub code: String,
+    /// The folder its `require('./x')` and `require('pkg')` resolve from
+    /// (absolute). `require` may read inside it, inside the other Actions'
+    /// folders, and inside `node_modules` folders above them.
+    pub dir: std::path::PathBuf,
 }
 
 /// An Action that cannot run at all: bad input (flow-file.md §5, exit 2).
@@ -98,6 +102,8 @@ pub struct Invocation {
     pub failure: Option<Failure>,
     /// Wall time of the handler.
     pub duration: Duration,
+    /// Outgoing HTTP requests, in order.
+    pub http: Vec<crate::HttpRecord>,
 }
 
 /// The wrapper Node puts around CommonJS code, on the code's first line so
@@ -124,6 +130,8 @@ pub struct Host {
     tokio: tokio::runtime::Runtime,
     watchdog: Watchdog,
     loaded: Vec<Loaded>,
+    /// The folders of this flow's Actions: `require` resolves inside them.
+    module_dirs: Vec<std::path::PathBuf>,
     /// False once something happened that a new flow must not inherit: a
     /// terminated execution, or a change to the intrinsics that could not be
     /// undone.
@@ -186,6 +194,7 @@ impl Host {
             tokio,
             watchdog,
             loaded: Vec::new(),
+            module_dirs: Vec::new(),
             reusable: true,
         };
         let args = js_args!(&mut host.runtime, |scope| [v8::Integer::new(
@@ -216,7 +225,15 @@ impl Host {
             ));
         }
         self.loaded.clear();
+        self.module_dirs.clear();
+        // A flow's random bytes depend only on its seed.
+        let _ = self
+            .runtime
+            .op_state()
+            .borrow_mut()
+            .try_take::<crate::ops::crypto::CryptoState>();
         self.with_state(|host| {
+            host.module_roots = Default::default();
             host.seed = seed;
             host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64);
         });
@@ -242,6 +259,15 @@ impl Host {
         self.with_state(|host| host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64));
     }
 
+    /// Sets how `fetch` is answered in this flow: its `http` fixtures, and
+    /// whether unmatched requests may reach the network.
+    pub fn set_http(&mut self, fixtures: Vec<crate::HttpFixture>, net: crate::NetAccess) {
+        self.with_state(|host| {
+            host.http_fixtures = fixtures;
+            host.net_access = net;
+        });
+    }
+
     /// Compiles an Action, runs its top-level code once (Node 22 semantics,
     /// auth0-post-login §4.1) and checks that it exports `onExecutePostLogin`.
     /// Returns the Action's index. A throw during initialisation is not a load
@@ -258,12 +284,19 @@ impl Host {
         };
         let index = self.loaded.len();
         self.loaded.push(Loaded::default());
+        self.module_dirs.push(source.dir.clone());
+        let roots = crate::modules::ModuleRoots::new(self.module_dirs.iter().cloned());
+        self.with_state(|host| host.module_roots = roots);
+        let dir = source.dir.display().to_string();
         let args = js_args!(&mut self.runtime, |scope| [
             v8::Integer::new(scope, CMD_REGISTER).into(),
             v8::Integer::new(scope, index as i32).into(),
             v8::Local::new(scope, &wrapper),
             v8::String::new(scope, &source.file)
                 .expect("file name fits a JS string")
+                .into(),
+            v8::String::new(scope, &dir)
+                .expect("folder name fits a JS string")
                 .into(),
         ]);
         if let Err(failure) = self.call(args, None) {
@@ -312,6 +345,7 @@ impl Host {
                     console,
                     failure: Some(failure),
                     duration: started.elapsed(),
+                    http: Vec::new(),
                 },
             );
         }
@@ -339,12 +373,14 @@ impl Host {
                 Err(failure) => Some(failure),
                 Ok(_) => host.failure.take().map(|json| thrown(&json)),
             };
+            let http = std::mem::take(&mut host.http_log);
             (
                 transaction,
                 Invocation {
                     console,
                     failure,
                     duration,
+                    http,
                 },
             )
         })
@@ -367,6 +403,9 @@ impl Host {
         if let Some(budget) = budget {
             self.watchdog.arm(Instant::now() + budget);
         }
+        // Async ops (fetch, timers) are polled as soon as JS calls them,
+        // before `block_on`: they need the Tokio context from the start.
+        let _context = self.tokio.enter();
         let future = self.runtime.call_with_args(&self.dispatch, &args);
         let result = self.tokio.block_on(
             self.runtime

@@ -61,4 +61,12 @@ pub(crate) struct HostState {
     pub(crate) seed: u32,
     pub(crate) console: Console,
     pub(crate) failure: Option<String>,
+    /// Where `require` may read from (this flow's folders).
+    pub(crate) module_roots: crate::modules::ModuleRoots,
+    /// This flow's `http` fixtures.
+    pub(crate) http_fixtures: Vec<crate::http::HttpFixture>,
+    /// Whether unmatched requests may reach the network.
+    pub(crate) net_access: crate::http::NetAccess,
+    /// Requests made during the running invocation.
+    pub(crate) http_log: Vec<crate::http::HttpRecord>,
 }

@@ -21,6 +21,7 @@ fn source(code: &str) -> ActionSource {
     ActionSource {
         file: "actions/test.js".into(),
         code: code.into(),
+        dir: std::env::temp_dir(),
     }
 }
 

@@ -8,7 +8,7 @@ pub(crate) mod test;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actions_flow::{Overrides, TenantExport};
+use actions_flow::{NetAccess, Overrides, TenantExport};
 use anyhow::Context;
 
 /// Options for running flows.
@@ -25,6 +25,10 @@ pub(crate) struct FlowArgs {
     /// `actions`. Secrets come from the flow file or `ACTIONS_SECRET_<NAME>`.
     #[arg(long, value_name = "DIR")]
     tenant: Option<PathBuf>,
+    /// Let `fetch` requests that no `http` fixture answers reach the network:
+    /// any host, or only the comma-separated HOSTS (`--allow-net=api.example.com`).
+    #[arg(long, value_name = "HOSTS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_net: Option<String>,
 }
 
 impl FlowArgs {
@@ -38,11 +42,23 @@ impl FlowArgs {
         let env_secrets = std::env::vars()
             .filter(|(k, _)| k.starts_with("ACTIONS_SECRET_"))
             .collect();
+        let net = match self.allow_net.as_deref() {
+            None => NetAccess::Denied,
+            Some("") => NetAccess::Any,
+            Some(hosts) => NetAccess::Hosts(
+                hosts
+                    .split(',')
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
+            ),
+        };
         Ok(Overrides {
             timeout_ms: self.timeout_ms,
             memory_mb: self.memory_mb,
             tenant,
             env_secrets,
+            net,
         })
     }
 }

@@ -1,0 +1,35 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `npm install` in `dir` once (a stamp beside `node_modules` records
+/// the `package.json` it installed), under a lock so parallel tests wait for
+/// each other. Installs from the npm registry; without npm the test fails and
+/// says so.
+#[allow(dead_code)]
+pub fn npm_install(dir: &Path) {
+    let manifest = std::fs::read_to_string(dir.join("package.json")).expect("a package.json");
+    let stamp = dir.join("node_modules/.actions-installed");
+    let lock =
+        std::fs::File::create(std::env::temp_dir().join("actions-npm-install.lock")).unwrap();
+    lock.lock().unwrap();
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == manifest) {
+        return;
+    }
+    let status = Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-package-lock",
+            "--loglevel=error",
+        ])
+        .current_dir(dir)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!("these tests install real packages with npm, which could not run: {e}")
+        });
+    assert!(status.success(), "npm install in {} failed", dir.display());
+    std::fs::write(stamp, manifest).unwrap();
+}
