@@ -78,7 +78,16 @@ function schedule(callback, delay, args, repeat) {
     /** @type {any} */ (error).code = "ERR_INVALID_ARG_TYPE";
     throw error;
   }
-  const timeout = new Timeout(core.createTimer(callback, delay, args, repeat, true));
+  const timeout = new Timeout(core.createTimer(
+    repeat ? callback : (/** @type {unknown[]} */ ...a) => {
+      byId.delete(timeout._timer._timerId);
+      return callback(...a);
+    },
+    delay,
+    args,
+    repeat,
+    true,
+  ));
   byId.set(timeout._timer._timerId, timeout);
   return timeout;
 }
@@ -91,6 +100,12 @@ function clear(handle) {
     core.cancelTimer(timeout._timer);
     byId.delete(timeout._timer._timerId);
   }
+}
+
+/** Cancels every timer (a new flow starts: nothing from the last one may fire). */
+export function cancelAllTimers() {
+  for (const timeout of byId.values()) core.cancelTimer(timeout._timer);
+  byId.clear();
 }
 
 export const timers = {

@@ -4,14 +4,14 @@
 // function; Rust takes it and deletes it, with the engine's own globals
 // (`Deno`, `__bootstrap`, ...), before any Action code runs.
 
-import { primordials } from "ext:core/mod.js";
-import { op_host_event, op_host_handler_failed } from "ext:core/ops";
+import { core, primordials } from "ext:core/mod.js";
+import { op_host_console, op_host_event, op_host_handler_failed } from "ext:core/ops";
 import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
 import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
-import { install as installNode } from "ext:actions_runtime/06_node_globals.js";
+import { cancelAllTimers, install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin, resetModules } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
 const { JSONParse, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
@@ -103,6 +103,7 @@ function dispatch(command, index, arg, extra, dir) {
       modules.length = 0;
       currentEvent = null;
       resetModules();
+      cancelAllTimers();
       const clean = restore();
       reseed();
       return clean ? "clean" : "dirty";
@@ -119,6 +120,14 @@ reseed();
 globalThis.console = console;
 installNode();
 installFetch();
+// A promise an Action rejected and nobody handled (a fire-and-forget call)
+// does not fail the login: like Node's warning mode, it is reported as a
+// warning in the invocation's console.
+core.setUnhandledPromiseRejectionHandler((/** @type {unknown} */ _promise, /** @type {unknown} */ reason) => {
+  const { name, message, stack } = JSONParse(describeThrown(reason));
+  op_host_console(2, `Unhandled promise rejection: ${stack || (name ? `${name}: ${message}` : message)}`);
+  return true;
+});
 // `Buffer` is a global in Node; created on first use (the module is lazy).
 Object.defineProperty(globalThis, "Buffer", {
   get: () => requireBuiltin("buffer").Buffer,

@@ -80,9 +80,18 @@ pub struct InvocationError {
     /// The thrown Error's class name, when it was an Error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The stack, when there is one.
+    /// The stack, when there is one, with paths relative to the flow file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stack: Option<String>,
+    /// The file of the first frame in user code (the Action or a package).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Its 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Its 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
 }
 
 /// `user`.

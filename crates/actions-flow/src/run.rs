@@ -258,6 +258,10 @@ fn report(
     http: Vec<actions_runtime::HttpRecord>,
 ) -> Report {
     let timeout_ms = flow.timeout_ms;
+    let flow_dir = std::path::absolute(flow.path.parent().unwrap_or(std::path::Path::new(".")))
+        .unwrap_or_default()
+        .display()
+        .to_string();
     let invocations = transaction
         .invocations()
         .iter()
@@ -268,11 +272,18 @@ fn report(
             seen: record.seen.clone(),
             calls: record.calls.clone(),
             console: extra.console,
-            error: extra.failure.map(|f| InvocationError {
-                code: error_code(f.kind),
-                message: failure_message(&f, timeout_ms),
-                name: f.name,
-                stack: f.stack,
+            error: extra.failure.map(|f| {
+                let stack = f.stack.as_deref().map(|s| relative_stack(s, &flow_dir));
+                let location = stack.as_deref().and_then(first_user_frame);
+                InvocationError {
+                    code: error_code(f.kind),
+                    message: failure_message(&f, timeout_ms),
+                    name: f.name,
+                    file: location.as_ref().map(|l| l.0.clone()),
+                    line: location.as_ref().map(|l| l.1),
+                    column: location.as_ref().map(|l| l.2),
+                    stack,
+                }
             }),
             duration_ms: (extra.duration.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
         })
@@ -308,5 +319,53 @@ fn report(
         saml_response: transaction.saml().clone(),
         multifactor: transaction.multifactor(),
         primary_user: transaction.primary_user().map(str::to_owned),
+    }
+}
+
+/// A stack with `file:///<flow folder>/` taken off its paths.
+fn relative_stack(stack: &str, flow_dir: &str) -> String {
+    let prefix = format!("file://{}/", flow_dir.trim_end_matches('/'));
+    stack.replace(&prefix, "")
+}
+
+/// `(file, line, column)` of the first stack frame outside the glue.
+fn first_user_frame(stack: &str) -> Option<(String, u32, u32)> {
+    stack.lines().skip(1).find_map(|line| {
+        let frame = line.trim().strip_prefix("at ")?;
+        let location = match (frame.rfind('('), frame.ends_with(')')) {
+            (Some(open), true) => &frame[open + 1..frame.len() - 1],
+            _ => frame,
+        };
+        if location.starts_with("ext:") {
+            return None;
+        }
+        let mut parts = location.rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        Some((parts.next()?.to_owned(), line, column))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_frames_give_the_location_relative_to_the_flow() {
+        let stack = "TypeError: x is not a function\n    at helper (file:///work/flows/node_modules/lib/index.js:3:9)\n    at Object.onExecutePostLogin (actions/a.js:7:3)";
+        let relative = relative_stack(stack, "/work/flows");
+        assert!(
+            relative.contains("(node_modules/lib/index.js:3:9)"),
+            "{relative}"
+        );
+        assert_eq!(
+            first_user_frame(&relative),
+            Some(("node_modules/lib/index.js".to_owned(), 3, 9))
+        );
+        assert_eq!(
+            first_user_frame("Error: x\n    at inline:claims:2:11"),
+            Some(("inline:claims".to_owned(), 2, 11))
+        );
+        assert_eq!(first_user_frame("Error: no frames"), None);
     }
 }

@@ -407,11 +407,28 @@ impl Host {
         // before `block_on`: they need the Tokio context from the start.
         let _context = self.tokio.enter();
         let future = self.runtime.call_with_args(&self.dispatch, &args);
-        let result = self.tokio.block_on(
-            self.runtime
-                .with_event_loop_promise(future, PollEventLoopOptions::default()),
-        );
+        let (runtime, tokio) = (&mut self.runtime, &self.tokio);
+        let driven = tokio.block_on(async {
+            let settled = runtime.with_event_loop_promise(future, PollEventLoopOptions::default());
+            match budget {
+                // The watchdog stops running JS; this deadline also ends a
+                // wait on a timer or request that would outlive the budget.
+                Some(budget) => tokio::time::timeout(budget, settled).await.ok(),
+                None => Some(settled.await),
+            }
+        });
         let timed_out = budget.is_some() && self.watchdog.disarm();
+        let Some(result) = driven else {
+            // Timers or requests are still pending: this runtime must not
+            // run another flow.
+            self.reusable = false;
+            return Err(Failure {
+                kind: FailureKind::Timeout,
+                name: None,
+                message: "the execution exceeded its time limit".to_owned(),
+                stack: None,
+            });
+        };
         match result {
             Ok(value) => {
                 deno_core::scope!(scope, &mut self.runtime);
