@@ -733,11 +733,16 @@ impl Transaction {
     }
 }
 
+/// The factor types of `enrolledFactors`, aliases made canonical (`push` is
+/// `push-notification`), as the requested types of commands are.
 fn factor_types(factors: &[Value]) -> Vec<String> {
     factors
         .iter()
         .filter_map(|f| f.get("type").and_then(Value::as_str))
-        .map(str::to_owned)
+        .map(|t| {
+            t.parse::<crate::FactorKind>()
+                .map_or_else(|_| t.to_owned(), |k| k.as_str().to_owned())
+        })
         .collect()
 }
 

@@ -213,9 +213,10 @@ impl FlowFile {
             let full = error.to_string();
             let suffix = format!(" at line {} column {}", error.line(), error.column());
             let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+            // serde_json says column 0 right after a newline; positions are 1-based.
             ParseError {
-                line: error.line(),
-                column: error.column(),
+                line: error.line().max(1),
+                column: error.column().max(1),
                 message,
             }
         })

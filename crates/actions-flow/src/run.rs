@@ -38,19 +38,20 @@ pub fn run(flow: &LoadedFlow) -> Result<Report, Error> {
     Runner::default().run(flow)
 }
 
-/// Runs many flows, one after another, reusing JS runtimes between them (one
-/// per heap size). Each flow starts from a pristine global object and
-/// intrinsics ([`Host::begin_flow`]); a runtime that cannot guarantee that
-/// (after a timeout, a memory-limit hit, or a change it cannot undo) is
-/// replaced by a new one. Not `Send`: use one per thread.
+/// Runs many flows, one after another, on one reused JS runtime. Each flow
+/// starts from a pristine global object and intrinsics ([`Host::begin_flow`])
+/// with its own heap cap; a runtime that cannot guarantee that (a change it
+/// cannot undo, or requests still pending after a timeout) is replaced. One
+/// runtime per thread: the engine's termination handle is only reliable then.
+/// Not `Send`: use one per thread.
 #[derive(Default)]
 pub struct Runner {
-    hosts: Vec<(usize, Host)>,
+    host: Option<Host>,
     created: usize,
 }
 
 impl Runner {
-    /// Runs `flow` on a reused (or, when needed, new) runtime.
+    /// Runs `flow` on the reused (or, when needed, a new) runtime.
     pub fn run(&mut self, flow: &LoadedFlow) -> Result<Report, Error> {
         for attempt in 0..2 {
             let host = self.host(flow.memory_mb)?;
@@ -68,22 +69,15 @@ impl Runner {
     }
 
     fn host(&mut self, memory_mb: usize) -> Result<&mut Host, Error> {
-        let existing = self.hosts.iter().position(|(mb, _)| *mb == memory_mb);
-        let index = match existing {
-            Some(index) if self.hosts[index].1.is_reusable() => index,
-            Some(index) => {
-                self.hosts[index].1 = Host::new(HostOptions { memory_mb })?;
-                self.created += 1;
-                index
-            }
-            None => {
-                self.hosts
-                    .push((memory_mb, Host::new(HostOptions { memory_mb })?));
-                self.created += 1;
-                self.hosts.len() - 1
-            }
-        };
-        Ok(&mut self.hosts[index].1)
+        if !self.host.as_ref().is_some_and(Host::is_reusable) {
+            // Drop the old runtime before making the next one.
+            self.host = None;
+            self.host = Some(Host::new(HostOptions { memory_mb })?);
+            self.created += 1;
+        }
+        let host = self.host.as_mut().expect("just made");
+        host.set_memory_limit(memory_mb);
+        Ok(host)
     }
 }
 

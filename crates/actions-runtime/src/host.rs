@@ -132,9 +132,11 @@ pub struct Host {
     loaded: Vec<Loaded>,
     /// The folders of this flow's Actions: `require` resolves inside them.
     module_dirs: Vec<std::path::PathBuf>,
-    /// False once something happened that a new flow must not inherit: a
-    /// terminated execution, or a change to the intrinsics that could not be
-    /// undone.
+    /// The heap cap in MiB.
+    memory_mb: usize,
+    /// False once something happened that a new flow must not inherit: an
+    /// execution that ran out of time with requests still pending, or a
+    /// change to the intrinsics that could not be undone.
     reusable: bool,
 }
 
@@ -195,6 +197,7 @@ impl Host {
             watchdog,
             loaded: Vec::new(),
             module_dirs: Vec::new(),
+            memory_mb: options.memory_mb,
             reusable: true,
         };
         let args = js_args!(&mut host.runtime, |scope| [v8::Integer::new(
@@ -206,9 +209,31 @@ impl Host {
         Ok(host)
     }
 
-    /// Whether this runtime may run another flow: false after a terminated
-    /// execution (timeout, memory) or a change to the intrinsics that
-    /// [`Host::begin_flow`] could not undo. Make a new [`Host`] then.
+    /// Sets the JS heap cap for the next flows (flow-file.md `limits.memory_mb`).
+    /// One runtime serves flows with different caps: the engine's
+    /// termination handle is only reliable with one runtime per thread.
+    pub fn set_memory_limit(&mut self, memory_mb: usize) {
+        if memory_mb == self.memory_mb {
+            return;
+        }
+        self.memory_mb = memory_mb;
+        // Removing a near-heap-limit callback with a limit installs that
+        // limit (both backends); add one first so there is one to remove.
+        self.runtime
+            .add_near_heap_limit_callback(|current, _initial| current);
+        self.runtime
+            .remove_near_heap_limit_callback(memory_mb.max(1) * 1024 * 1024);
+    }
+
+    /// The heap cap in MiB.
+    pub fn memory_limit(&self) -> usize {
+        self.memory_mb
+    }
+
+    /// Whether this runtime may run another flow: false after an execution
+    /// that ran out of time while requests were pending, or a change to the
+    /// intrinsics that [`Host::begin_flow`] could not undo. Make a new
+    /// [`Host`] then.
     pub fn is_reusable(&self) -> bool {
         self.reusable
     }
@@ -441,9 +466,11 @@ impl Host {
             }
             Err(error) => {
                 let terminated = self.runtime.v8_isolate().is_execution_terminating() || timed_out;
-                if terminated {
-                    self.reusable = false;
-                }
+                // A terminated execution leaves the engine usable once the
+                // termination is cancelled; the next `begin_flow` restores
+                // the realm. (Replacing the runtime instead would cost about
+                // 1 MiB the engine never gives back, and the engine stops
+                // starting new runtimes after some 140 of them.)
                 self.runtime.v8_isolate().cancel_terminate_execution();
                 let text = error.to_string();
                 let kind = if timed_out {

@@ -278,8 +278,76 @@ fn a_runtime_whose_intrinsics_were_frozen_is_not_reused() {
 }
 
 #[test]
-fn a_runtime_that_timed_out_is_not_reused() {
+fn a_runtime_that_timed_out_runs_the_next_flow_cleanly() {
     let mut host = Host::new(HostOptions::default()).unwrap();
+    host.begin_flow(1, None).unwrap();
+    let code = "globalThis.left = 1; exports.onExecutePostLogin = async () => { for (;;) {} };";
+    let index = host.load(&source(code), BUDGET).unwrap();
+    let mut tx = transaction();
+    tx.begin("a", 0, "onExecutePostLogin");
+    let (_, inv) = host.invoke(
+        index,
+        "onExecutePostLogin",
+        "{}".into(),
+        tx,
+        Duration::from_millis(100),
+    );
+    assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
+    assert!(host.is_reusable());
+    let next = "exports.onExecutePostLogin = async () => { console.log(typeof left); };";
+    assert_eq!(flow_on(&mut host, next), ["undefined"]);
+}
+
+#[test]
+fn a_runtime_that_hit_the_heap_cap_runs_the_next_flow() {
+    let mut host = Host::new(HostOptions { memory_mb: 32 }).unwrap();
+    for _ in 0..3 {
+        host.begin_flow(1, None).unwrap();
+        let bomb = "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); };";
+        let index = host.load(&source(bomb), BUDGET).unwrap();
+        let mut tx = transaction();
+        tx.begin("a", 0, "onExecutePostLogin");
+        let (_, inv) = host.invoke(
+            index,
+            "onExecutePostLogin",
+            "{}".into(),
+            tx,
+            Duration::from_secs(20),
+        );
+        assert_eq!(inv.failure.unwrap().kind, FailureKind::MemoryLimit);
+        let fine = "exports.onExecutePostLogin = async () => { console.log('fine'); };";
+        assert_eq!(flow_on(&mut host, fine), ["fine"]);
+    }
+}
+
+#[test]
+fn one_runtime_serves_flows_with_different_heap_caps() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let bomb = "exports.onExecutePostLogin = async (e, api) => { const a = []; for (let i = 0; i < 60; i++) a.push(new Array(1e5).fill(i)); console.log('survived'); };";
+    for (memory_mb, survives) in [(16, false), (256, true), (16, false), (256, true)] {
+        host.set_memory_limit(memory_mb);
+        host.begin_flow(1, None).unwrap();
+        let index = host.load(&source(bomb), BUDGET).unwrap();
+        let mut tx = transaction();
+        tx.begin("a", 0, "onExecutePostLogin");
+        let (_, inv) = host.invoke(
+            index,
+            "onExecutePostLogin",
+            "{}".into(),
+            tx,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            inv.failure.is_none(),
+            survives,
+            "{memory_mb} MiB: {:?}",
+            inv.failure
+        );
+        if !survives {
+            assert_eq!(inv.failure.unwrap().kind, FailureKind::MemoryLimit);
+        }
+    }
+    // And the watchdog still stops a busy loop afterwards.
     host.begin_flow(1, None).unwrap();
     let index = host
         .load(
@@ -297,5 +365,4 @@ fn a_runtime_that_timed_out_is_not_reused() {
         Duration::from_millis(100),
     );
     assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
-    assert!(!host.is_reusable());
 }
