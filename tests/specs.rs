@@ -27,24 +27,6 @@ fn flows(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Durations vary from run to run; everything else in a report with a fixed
-/// `clock` and `seed` is deterministic.
-fn normalise(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map.iter_mut() {
-                if key == "duration_ms" {
-                    *value = Value::from(0.0);
-                } else {
-                    normalise(value);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(normalise),
-        _ => {}
-    }
-}
-
 fn check_flow(flow: &Path) -> Result<(), String> {
     let output = Command::new(env!("CARGO_BIN_EXE_actions"))
         .args(["run", "--json"])
@@ -58,7 +40,7 @@ fn check_flow(flow: &Path) -> Result<(), String> {
     }
     let mut report: Value =
         serde_json::from_slice(&output.stdout).map_err(|e| format!("stdout is not JSON: {e}"))?;
-    normalise(&mut report);
+    actions_flow::suite::normalise(&mut report);
     let golden_path = flow.with_file_name("report.json");
     let rendered = serde_json::to_string_pretty(&report).unwrap() + "\n";
     if std::env::var_os("UPDATE_EXPECTED").is_some() {

@@ -673,19 +673,7 @@ impl Transaction {
                 .ok_or_else(|| ApiError::type_error("expiresInSeconds must be a positive number"))?
                 as i64,
         };
-        let iat = self.now_ms.div_euclid(1000);
-        let mut claims = Map::new();
-        claims.insert("iat".into(), iat.into());
-        claims.insert(
-            "iss".into(),
-            self.context
-                .request
-                .get("hostname")
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
-        claims.insert("sub".into(), Value::String(self.context.user_id.clone()));
-        claims.insert("exp".into(), (iat + expires_in).into());
+        let mut claims = self.standard_claims(expires_in);
         claims.insert(
             "ip".into(),
             self.context
@@ -699,6 +687,25 @@ impl Transaction {
         self.services
             .sign_hs256(&claims, secret)
             .map_err(ApiError::error)
+    }
+
+    /// The standard claims of the tokens the emulator signs: `iat` (now),
+    /// `iss` (`event.request.hostname`), `sub` (the user) and `exp`
+    /// (`lifetime_s` later), in the order Auth0's `encodeToken` builds them.
+    pub(super) fn standard_claims(&self, lifetime_s: i64) -> Map<String, Value> {
+        let iat = self.now_ms.div_euclid(1000);
+        let hostname = self
+            .context
+            .request
+            .get("hostname")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let mut claims = Map::new();
+        claims.insert("iat".into(), iat.into());
+        claims.insert("iss".into(), hostname);
+        claims.insert("sub".into(), Value::String(self.context.user_id.clone()));
+        claims.insert("exp".into(), (iat + lifetime_s).into());
+        claims
     }
 
     /// `api.redirect.validateToken` (auth0-post-login §2.7), checks in the

@@ -109,19 +109,8 @@ impl Transaction {
         let mut query = entry.query.clone();
         query.insert("state".to_owned(), Value::String(used_state.clone()));
         if let Some(token) = &entry.token {
-            let iat = self.now_ms.div_euclid(1000);
-            let mut claims = Map::new();
-            claims.insert("iat".into(), iat.into());
-            claims.insert("exp".into(), (iat + 3600).into());
-            claims.insert(
-                "iss".into(),
-                self.context
-                    .request
-                    .get("hostname")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            );
-            claims.insert("sub".into(), Value::String(self.context.user_id.clone()));
+            // decision 12: `exp` an hour later.
+            let mut claims = self.standard_claims(3600);
             claims.insert("state".into(), Value::String(used_state.clone()));
             claims.extend(token.claims.clone());
             let signed = self
