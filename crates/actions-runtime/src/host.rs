@@ -443,6 +443,11 @@ impl Host {
             }
         });
         let timed_out = budget.is_some() && self.watchdog.disarm();
+        // The watchdog can fire just as the handler finishes; once disarmed it
+        // cannot fire again, so clear any termination it left pending, or it
+        // would strike the next flow at an arbitrary point inside the engine.
+        let terminating = self.runtime.v8_isolate().is_execution_terminating();
+        self.runtime.v8_isolate().cancel_terminate_execution();
         let Some(result) = driven else {
             // Timers or requests are still pending: this runtime must not
             // run another flow.
@@ -465,13 +470,12 @@ impl Host {
                 })
             }
             Err(error) => {
-                let terminated = self.runtime.v8_isolate().is_execution_terminating() || timed_out;
+                let terminated = terminating || timed_out;
                 // A terminated execution leaves the engine usable once the
                 // termination is cancelled; the next `begin_flow` restores
                 // the realm. (Replacing the runtime instead would cost about
                 // 1 MiB the engine never gives back, and the engine stops
                 // starting new runtimes after some 140 of them.)
-                self.runtime.v8_isolate().cancel_terminate_execution();
                 let text = error.to_string();
                 let kind = if timed_out {
                     FailureKind::Timeout
