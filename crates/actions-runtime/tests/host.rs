@@ -229,13 +229,19 @@ fn unbounded_allocation_hits_the_heap_cap_and_the_process_survives() {
     assert_eq!(inv.failure.unwrap().kind, FailureKind::MemoryLimit);
 }
 
-/// Runs `code`'s handler as a flow of its own on `host`; returns its console.
-fn flow_on(host: &mut Host, code: &str) -> Vec<String> {
+/// Runs `code`'s handler as a flow of its own on `host` within `budget`.
+fn invoke_flow(host: &mut Host, code: &str, budget: Duration) -> actions_runtime::Invocation {
     host.begin_flow(1, Some(0)).unwrap();
     let index = host.load(&source(code), BUDGET).unwrap();
     let mut tx = transaction();
     tx.begin("a", 0, "onExecutePostLogin");
-    let (_, inv) = host.invoke(index, "onExecutePostLogin", "{}".into(), tx, BUDGET);
+    host.invoke(index, "onExecutePostLogin", "{}".into(), tx, budget)
+        .1
+}
+
+/// Runs `code`'s handler as a flow of its own on `host`; returns its console.
+fn flow_on(host: &mut Host, code: &str) -> Vec<String> {
+    let inv = invoke_flow(host, code, BUDGET);
     assert_eq!(inv.failure, None);
     inv.console.into_iter().map(|line| line.message).collect()
 }
@@ -280,18 +286,8 @@ fn a_runtime_whose_intrinsics_were_frozen_is_not_reused() {
 #[test]
 fn a_runtime_that_timed_out_runs_the_next_flow_cleanly() {
     let mut host = Host::new(HostOptions::default()).unwrap();
-    host.begin_flow(1, None).unwrap();
     let code = "globalThis.left = 1; exports.onExecutePostLogin = async () => { for (;;) {} };";
-    let index = host.load(&source(code), BUDGET).unwrap();
-    let mut tx = transaction();
-    tx.begin("a", 0, "onExecutePostLogin");
-    let (_, inv) = host.invoke(
-        index,
-        "onExecutePostLogin",
-        "{}".into(),
-        tx,
-        Duration::from_millis(100),
-    );
+    let inv = invoke_flow(&mut host, code, Duration::from_millis(100));
     assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
     assert!(host.is_reusable());
     let next = "exports.onExecutePostLogin = async () => { console.log(typeof left); };";
@@ -301,19 +297,9 @@ fn a_runtime_that_timed_out_runs_the_next_flow_cleanly() {
 #[test]
 fn a_runtime_that_hit_the_heap_cap_runs_the_next_flow() {
     let mut host = Host::new(HostOptions { memory_mb: 32 }).unwrap();
+    let bomb = "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); };";
     for _ in 0..3 {
-        host.begin_flow(1, None).unwrap();
-        let bomb = "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); };";
-        let index = host.load(&source(bomb), BUDGET).unwrap();
-        let mut tx = transaction();
-        tx.begin("a", 0, "onExecutePostLogin");
-        let (_, inv) = host.invoke(
-            index,
-            "onExecutePostLogin",
-            "{}".into(),
-            tx,
-            Duration::from_secs(20),
-        );
+        let inv = invoke_flow(&mut host, bomb, Duration::from_secs(20));
         assert_eq!(inv.failure.unwrap().kind, FailureKind::MemoryLimit);
         let fine = "exports.onExecutePostLogin = async () => { console.log('fine'); };";
         assert_eq!(flow_on(&mut host, fine), ["fine"]);
@@ -326,17 +312,7 @@ fn one_runtime_serves_flows_with_different_heap_caps() {
     let bomb = "exports.onExecutePostLogin = async (e, api) => { const a = []; for (let i = 0; i < 60; i++) a.push(new Array(1e5).fill(i)); console.log('survived'); };";
     for (memory_mb, survives) in [(16, false), (256, true), (16, false), (256, true)] {
         host.set_memory_limit(memory_mb);
-        host.begin_flow(1, None).unwrap();
-        let index = host.load(&source(bomb), BUDGET).unwrap();
-        let mut tx = transaction();
-        tx.begin("a", 0, "onExecutePostLogin");
-        let (_, inv) = host.invoke(
-            index,
-            "onExecutePostLogin",
-            "{}".into(),
-            tx,
-            Duration::from_secs(20),
-        );
+        let inv = invoke_flow(&mut host, bomb, Duration::from_secs(20));
         assert_eq!(
             inv.failure.is_none(),
             survives,
@@ -348,21 +324,7 @@ fn one_runtime_serves_flows_with_different_heap_caps() {
         }
     }
     // And the watchdog still stops a busy loop afterwards.
-    host.begin_flow(1, None).unwrap();
-    let index = host
-        .load(
-            &source("exports.onExecutePostLogin = async () => { for (;;) {} };"),
-            BUDGET,
-        )
-        .unwrap();
-    let mut tx = transaction();
-    tx.begin("a", 0, "onExecutePostLogin");
-    let (_, inv) = host.invoke(
-        index,
-        "onExecutePostLogin",
-        "{}".into(),
-        tx,
-        Duration::from_millis(100),
-    );
+    let busy = "exports.onExecutePostLogin = async () => { for (;;) {} };";
+    let inv = invoke_flow(&mut host, busy, Duration::from_millis(100));
     assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
 }

@@ -580,10 +580,7 @@ impl Transaction {
             M::SessionSetMetadata | M::SessionDeleteMetadata | M::SessionEvictMetadata => {
                 if !self.context.has_session() {
                     if method == M::SessionSetMetadata {
-                        return Err(ApiError::error(
-                            "Failed to set session metadata: Cannot set metadata on a session that does not exist.",
-                        )
-                        .into());
+                        return Err(session::no_session().into());
                     }
                     return Ok(Answer::Ignored("no-session"));
                 }
