@@ -217,12 +217,31 @@ impl Host {
             return;
         }
         self.memory_mb = memory_mb;
+        self.install_heap_limit();
+    }
+
+    /// Installs the heap cap in the engine.
+    fn install_heap_limit(&mut self) {
         // Removing a near-heap-limit callback with a limit installs that
         // limit (both backends); add one first so there is one to remove.
         self.runtime
             .add_near_heap_limit_callback(|current, _initial| current);
         self.runtime
-            .remove_near_heap_limit_callback(memory_mb.max(1) * 1024 * 1024);
+            .remove_near_heap_limit_callback(self.memory_mb.max(1) * 1024 * 1024);
+    }
+
+    /// Makes the runtime safe to use again after an execution hit the heap
+    /// cap. The QuickJS shim answers an exhausted heap by terminating the
+    /// execution and raising the engine's limit by 16 MiB so the failed
+    /// evaluation can unwind; it never lowers it again. Without this, the
+    /// next heap-cap hit has no headroom left, the unwinding itself runs out
+    /// of memory, and after a few hundred such flows the engine crashes on an
+    /// allocation it assumed could not fail. So: collect the failed
+    /// execution's garbage while the headroom is still there, then put the
+    /// cap back.
+    fn recover_from_heap_limit(&mut self) {
+        self.runtime.v8_isolate().low_memory_notification();
+        self.install_heap_limit();
     }
 
     /// The heap cap in MiB.
@@ -494,6 +513,9 @@ impl Host {
                     FailureKind::MemoryLimit => "the execution exceeded its memory limit".to_owned(),
                     FailureKind::Threw => text,
                 };
+                if kind == FailureKind::MemoryLimit {
+                    self.recover_from_heap_limit();
+                }
                 Err(Failure {
                     kind,
                     name: None,

@@ -307,6 +307,27 @@ fn a_runtime_that_hit_the_heap_cap_runs_the_next_flow() {
 }
 
 #[test]
+fn the_heap_cap_is_still_the_cap_after_a_flow_hit_it() {
+    // The engine grants 16 MiB of headroom to unwind an execution that hit
+    // the cap and never takes it back by itself. This flow needs more than
+    // 64 MiB and less than 80 MiB (measured): under a 64 MiB cap it must
+    // fail every time, not only on a fresh runtime.
+    let hoard = "exports.onExecutePostLogin = async () => { const a = []; for (let i = 0; i < 32; i++) a.push(new Array(1e5).fill(i)); console.log('survived'); };";
+    let bomb = "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); };";
+    let mut roomy = Host::new(HostOptions { memory_mb: 128 }).unwrap();
+    assert_eq!(flow_on(&mut roomy, hoard), ["survived"]);
+    let mut host = Host::new(HostOptions { memory_mb: 64 }).unwrap();
+    for code in [hoard, bomb, hoard, bomb, hoard] {
+        let inv = invoke_flow(&mut host, code, Duration::from_secs(20));
+        assert_eq!(
+            inv.failure.map(|f| f.kind),
+            Some(FailureKind::MemoryLimit),
+            "{code}"
+        );
+    }
+}
+
+#[test]
 fn one_runtime_serves_flows_with_different_heap_caps() {
     let mut host = Host::new(HostOptions::default()).unwrap();
     let bomb = "exports.onExecutePostLogin = async (e, api) => { const a = []; for (let i = 0; i < 60; i++) a.push(new Array(1e5).fill(i)); console.log('survived'); };";
