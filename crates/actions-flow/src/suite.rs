@@ -232,11 +232,12 @@ pub fn run(flows: &[PathBuf], options: &Options, mut on_result: impl FnMut(FlowR
         }
         drop(sender);
         // Reorder: hand results out in flow order as soon as they can be.
-        let mut waiting: Vec<Option<FlowResult>> = (0..flows.len()).map(|_| None).collect();
+        // Only the few results that overtook a slower flow wait here.
+        let mut waiting = std::collections::HashMap::new();
         let mut cursor = 0;
         for (index, result) in receiver {
-            waiting[index] = Some(result);
-            while let Some(result) = waiting.get_mut(cursor).and_then(Option::take) {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&cursor) {
                 on_result(result);
                 cursor += 1;
             }

@@ -249,6 +249,15 @@ impl Host {
         self.memory_mb
     }
 
+    /// Bytes the engine's heap holds now (live objects and garbage not yet
+    /// collected), for leak checks.
+    pub fn heap_used(&mut self) -> usize {
+        self.runtime
+            .v8_isolate()
+            .get_heap_statistics()
+            .used_heap_size()
+    }
+
     /// Whether this runtime may run another flow: false after an execution
     /// that ran out of time while requests were pending, or a change to the
     /// intrinsics that [`Host::begin_flow`] could not undo. Make a new

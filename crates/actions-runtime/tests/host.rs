@@ -349,3 +349,25 @@ fn one_runtime_serves_flows_with_different_heap_caps() {
     let inv = invoke_flow(&mut host, busy, Duration::from_millis(100));
     assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
 }
+
+#[test]
+fn the_heap_does_not_grow_across_flows_on_a_reused_runtime() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    // Were the global object not restored, `kept` would grow by an array
+    // per flow.
+    let code = "(globalThis.kept ||= []).push(new Array(100).fill(1)); exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('k', [1, 2, 3]); };";
+    let mut heap_after = |host: &mut Host, flows: usize| {
+        for _ in 0..flows {
+            assert_eq!(invoke_flow(host, code, BUDGET).failure, None);
+        }
+        host.heap_used()
+    };
+    let warm = heap_after(&mut host, 200);
+    let later = heap_after(&mut host, 2000);
+    // Garbage not yet collected varies; a leak of even 100 bytes per flow
+    // would show as 200 KB here.
+    assert!(
+        later < warm + 150_000,
+        "heap grew from {warm} to {later} bytes over 2,000 flows"
+    );
+}

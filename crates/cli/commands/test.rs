@@ -130,7 +130,10 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
         bar
     });
 
-    let mut results = Vec::with_capacity(flows.len());
+    // Counts for the summary; whole results only when JUnit needs them, so
+    // a suite of many thousands of flows runs in flat memory.
+    let mut tally = Tally::default();
+    let mut results = Vec::new();
     let mut stdout = std::io::stdout().lock();
     suite::run(&flows, &options, |result| {
         if args.json {
@@ -148,11 +151,12 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
         if let Some(bar) = &bar {
             bar.inc(1);
         }
-        // Keep what the summary and JUnit need, not every report: a suite of
-        // thousands of flows must not grow with each one.
-        let mut result = result;
-        result.report = None;
-        results.push(result);
+        tally.add(&result.status);
+        if args.junit.is_some() {
+            let mut result = result;
+            result.report = None;
+            results.push(result);
+        }
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -162,20 +166,22 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(file, render::junit::junit(&results, started.elapsed()))
             .with_context(|| format!("writing JUnit XML to `{}`", file.display()))?;
     }
-    let count = |f: fn(&Status) -> bool| results.iter().filter(|r| f(&r.status)).count();
-    let passed = count(|s| matches!(s, Status::Passed));
-    let failed = count(|s| matches!(s, Status::Failed { .. } | Status::Error(_)));
-    let errors = count(|s| matches!(s, Status::Error(_)));
-    let skipped = count(|s| matches!(s, Status::Skipped));
+    let Tally {
+        passed,
+        failed,
+        errors,
+        skipped,
+    } = tally;
+    let total = passed + failed + skipped;
     let mut summary = format!("{passed} passed, {failed} failed");
     if skipped > 0 {
         summary.push_str(&format!(", {skipped} skipped"));
     }
     let timing = format!(
         "{} flows in {:.2} s on {} threads",
-        results.len(),
+        total,
         started.elapsed().as_secs_f64(),
-        options.jobs.min(results.len())
+        options.jobs.min(total)
     );
     if args.json {
         eprintln!("{timing}\n{summary}");
@@ -189,6 +195,31 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// How many flows ended each way.
+#[derive(Debug, Default)]
+struct Tally {
+    passed: usize,
+    /// Failed or could not run.
+    failed: usize,
+    /// Could not run (bad input).
+    errors: usize,
+    skipped: usize,
+}
+
+impl Tally {
+    fn add(&mut self, status: &Status) {
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed { .. } => self.failed += 1,
+            Status::Error(_) => {
+                self.failed += 1;
+                self.errors += 1;
+            }
+            Status::Skipped => self.skipped += 1,
+        }
+    }
 }
 
 /// The flow's `name`, read cheaply for `--filter`.
