@@ -356,7 +356,7 @@ fn the_heap_does_not_grow_across_flows_on_a_reused_runtime() {
     // Were the global object not restored, `kept` would grow by an array
     // per flow.
     let code = "(globalThis.kept ||= []).push(new Array(100).fill(1)); exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('k', [1, 2, 3]); };";
-    let mut heap_after = |host: &mut Host, flows: usize| {
+    let heap_after = |host: &mut Host, flows: usize| {
         for _ in 0..flows {
             assert_eq!(invoke_flow(host, code, BUDGET).failure, None);
         }
