@@ -13,6 +13,10 @@ struct Shared {
     deadline: Option<(Instant, u64)>,
     /// The generation that fired, if any.
     fired: Option<u64>,
+    /// When the watchdog thread will next wake by itself (`None`: only when
+    /// notified). Arming wakes it only when the new deadline comes sooner,
+    /// so the steady state of many short calls costs no thread wake-ups.
+    wakes_at: Option<Instant>,
     shutdown: bool,
 }
 
@@ -43,15 +47,18 @@ impl Watchdog {
         let mut shared = lock.lock().expect("watchdog lock");
         shared.deadline = Some((deadline, self.generation));
         shared.fired = None;
-        cvar.notify_one();
+        if shared.wakes_at.is_none_or(|wakes_at| wakes_at > deadline) {
+            cvar.notify_one();
+        }
     }
 
     /// Disarms; returns whether the deadline fired for this arming.
     pub(crate) fn disarm(&mut self) -> bool {
-        let (lock, cvar) = &*self.shared;
+        let (lock, _) = &*self.shared;
         let mut shared = lock.lock().expect("watchdog lock");
+        // No need to wake the thread: when it wakes at the old deadline it
+        // finds none, or a newer one, and goes back to sleep.
         shared.deadline = None;
-        cvar.notify_one();
         shared.fired == Some(self.generation)
     }
 }
@@ -78,14 +85,28 @@ fn watch(shared: &(Mutex<Shared>, Condvar), isolate: &v8::IsolateHandle) {
             return;
         }
         match state.deadline {
-            None => state = cvar.wait(state).expect("watchdog lock"),
+            None if state
+                .wakes_at
+                .is_some_and(|wakes_at| wakes_at > Instant::now()) =>
+            {
+                // Keep the old wake-up time: arming needs no notification
+                // for any deadline after it.
+                let timeout = state.wakes_at.expect("checked") - Instant::now();
+                state = cvar.wait_timeout(state, timeout).expect("watchdog lock").0;
+            }
+            None => {
+                state.wakes_at = None;
+                state = cvar.wait(state).expect("watchdog lock");
+            }
             Some((deadline, generation)) => {
                 let now = Instant::now();
                 if now >= deadline {
                     state.fired = Some(generation);
                     state.deadline = None;
+                    state.wakes_at = None;
                     isolate.terminate_execution();
                 } else {
+                    state.wakes_at = Some(deadline);
                     state = cvar
                         .wait_timeout(state, deadline - now)
                         .expect("watchdog lock")
