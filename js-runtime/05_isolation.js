@@ -24,9 +24,21 @@ const {
 } = primordials;
 
 /**
- * `descriptors[i]` belongs to `keys[i]`; `known` answers "was this key there?".
+ * The patched QuickJS engine's allocation-free check (third_party/v8x.patch):
+ * does an object still have exactly the recorded own properties? Most
+ * objects are untouched by a flow, and this answers for them without
+ * allocating a descriptor per property. Other engines compare the slow way.
+ * @type {(target: object, flat: unknown[]) => boolean}
+ */
+const ownPropsUnchanged = /** @type {any} */ (globalThis).__v8x_actions_own_props_unchanged ?? (() => false);
+delete (/** @type {any} */ (globalThis)).__v8x_actions_own_props_unchanged;
+
+/**
+ * `descriptors[i]` belongs to `keys[i]`; `flat` holds, per key, the
+ * quadruple [key, flags, value or getter, setter] `ownPropsUnchanged` reads; `known` answers "was this key there?".
  * @typedef {{ target: object, proto: object | null, extensible: boolean,
- *   keys: (string | symbol)[], descriptors: PropertyDescriptor[], known: Set<string | symbol> }} Record
+ *   keys: (string | symbol)[], descriptors: PropertyDescriptor[], flat: unknown[],
+ *   known: Set<string | symbol> }} Record
  * @type {Record[]}
  */
 const records = [];
@@ -36,10 +48,16 @@ function record(target) {
   const keys = ReflectOwnKeys(target);
   /** @type {PropertyDescriptor[]} */
   const descriptors = [];
+  /** @type {unknown[]} */
+  const flat = [];
   const known = new SafeSet();
   for (let i = 0; i < keys.length; i++) {
-    descriptors[i] = /** @type {PropertyDescriptor} */ (ObjectGetOwnPropertyDescriptor(target, keys[i]));
+    const d = /** @type {PropertyDescriptor} */ (ObjectGetOwnPropertyDescriptor(target, keys[i]));
+    descriptors[i] = d;
     SetPrototypeAdd(known, keys[i]);
+    const accessor = "get" in d || "set" in d;
+    const flags = (d.configurable ? 1 : 0) | (d.writable ? 2 : 0) | (d.enumerable ? 4 : 0) | (accessor ? 16 : 0);
+    ArrayPrototypePush(flat, keys[i], flags, accessor ? d.get : d.value, d.set);
   }
   ArrayPrototypePush(records, {
     target,
@@ -47,6 +65,7 @@ function record(target) {
     extensible: ObjectIsExtensible(target),
     keys,
     descriptors,
+    flat,
     known,
   });
 }
@@ -88,9 +107,10 @@ function same(a, b) {
 export function restore() {
   let clean = true;
   for (let r = 0; r < records.length; r++) {
-    const { target, proto, extensible, keys, descriptors, known } = records[r];
+    const { target, proto, extensible, keys, descriptors, flat, known } = records[r];
     if (extensible && !ObjectIsExtensible(target)) return false;
     if (ObjectGetPrototypeOf(target) !== proto && !ObjectSetPrototypeOf(target, proto)) return false;
+    if (ownPropsUnchanged(target, flat)) continue;
     const now = ReflectOwnKeys(target);
     if (now.length !== keys.length || !sameKeys(now, keys)) {
       for (let i = 0; i < now.length; i++) {

@@ -177,11 +177,12 @@ fn auth0_post_login_4_1_initialisation_errors_are_rethrown_on_invocation() {
 #[test]
 fn host_globals_are_not_reachable_from_action_code() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
-            console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc].join(","));
+            console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc,
+                         typeof __v8x_actions_own_props_unchanged].join(","));
         };"#);
     assert_eq!(
         inv.console[0].message,
-        "undefined,undefined,undefined,undefined"
+        "undefined,undefined,undefined,undefined,undefined"
     );
 }
 
@@ -270,6 +271,31 @@ fn a_reused_runtime_gives_each_flow_pristine_globals_and_intrinsics() {
         ["undefined,undefined,undefined,,x,true,1,function"]
     );
     assert!(host.is_reusable());
+}
+
+#[test]
+fn changes_that_keep_the_property_count_or_value_are_undone_too() {
+    // The restore's fast check compares each object's own properties in
+    // place; these changes leave counts or values alone on purpose.
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let subtle = r#"
+        Object.defineProperty(String.prototype, 'trim', { enumerable: true });
+        delete Object.prototype.__defineGetter__; Object.prototype.zzz = 1;
+        Object.defineProperty(Map.prototype, 'get', { get() { return () => 'hacked'; } });
+        Object.defineProperty(Set.prototype, 'size', { get() { return 42; } });
+        Object.defineProperty(JSON, 'stringify', { writable: false });
+        exports.onExecutePostLogin = async () => { console.log(new Map([[1, 2]]).get(1), new Set([1]).size); };
+    "#;
+    let checker = r#"exports.onExecutePostLogin = async () => {
+        console.log([Object.getOwnPropertyDescriptor(String.prototype, 'trim').enumerable,
+                     typeof Object.prototype.__defineGetter__, 'zzz' in {}, new Map([[1, 2]]).get(1),
+                     new Set([1]).size, Object.getOwnPropertyDescriptor(JSON, 'stringify').writable].join(','));
+    };"#;
+    assert_eq!(flow_on(&mut host, subtle), ["hacked 42"]);
+    assert_eq!(
+        flow_on(&mut host, checker),
+        ["false,function,false,2,1,true"]
+    );
 }
 
 #[test]

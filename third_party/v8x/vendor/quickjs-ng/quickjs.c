@@ -61010,7 +61010,91 @@ static JSValue js_global_unescape(JSContext *ctx, JSValueConst this_val,
 
 /* global object */
 
+/* actions: __v8x_actions_own_props_unchanged(obj, flat) answers, without
+   allocating, whether the ordinary object `obj` still has exactly the own
+   properties recorded in `flat`, a fast array of quadruples
+   [key, flags, value or getter, setter] where flags are
+   configurable 1 | writable 2 | enumerable 4 | accessor 16. Anything it cannot
+   judge cheaply (exotic objects, array elements, lazily created or
+   variable-reference properties) answers false, and the caller compares the
+   slow way. Used by the host to restore the realm between flows. */
+static JSValue js_actions_own_props_unchanged(JSContext *ctx,
+                                              JSValueConst this_val,
+                                              int argc, JSValueConst *argv)
+{
+    JSObject *p, *fp;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    JSProperty *pr;
+    JSValue *v;
+    uint32_t n, i, count;
+    int flags, want;
+
+    if (argc < 2 || JS_VALUE_GET_TAG(argv[0]) != JS_TAG_OBJECT ||
+        JS_VALUE_GET_TAG(argv[1]) != JS_TAG_OBJECT)
+        return JS_FALSE;
+    p = JS_VALUE_GET_OBJ(argv[0]);
+    fp = JS_VALUE_GET_OBJ(argv[1]);
+    if (fp->class_id != JS_CLASS_ARRAY || !fp->fast_array)
+        return JS_FALSE;
+    if (p->is_exotic || (p->fast_array && p->u.array.count != 0))
+        return JS_FALSE;
+    n = fp->u.array.count;
+    v = fp->u.array.u.values;
+    if (n % 4 != 0)
+        return JS_FALSE;
+    sh = p->shape;
+    count = 0;
+    for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
+        if (prs->atom != JS_ATOM_NULL)
+            count++;
+    }
+    if (count != n / 4)
+        return JS_FALSE;
+    for (i = 0; i < n; i += 4) {
+        JSAtom atom;
+        if (JS_VALUE_GET_TAG(v[i + 1]) != JS_TAG_INT)
+            return JS_FALSE;
+        want = JS_VALUE_GET_INT(v[i + 1]);
+        atom = JS_ValueToAtom(ctx, v[i]);
+        if (atom == JS_ATOM_NULL) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return JS_FALSE;
+        }
+        prs = find_own_property(&pr, p, atom);
+        JS_FreeAtom(ctx, atom);
+        if (!prs)
+            return JS_FALSE;
+        switch (prs->flags & JS_PROP_TMASK) {
+        case JS_PROP_NORMAL:
+            flags = prs->flags & JS_PROP_C_W_E;
+            if (flags != want || !js_same_value(ctx, pr->u.value, v[i + 2]))
+                return JS_FALSE;
+            break;
+        case JS_PROP_GETSET:
+            flags = (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE)) | 16;
+            if (flags != want)
+                return JS_FALSE;
+            if (pr->u.getset.getter
+                ? (JS_VALUE_GET_TAG(v[i + 2]) != JS_TAG_OBJECT ||
+                   JS_VALUE_GET_OBJ(v[i + 2]) != pr->u.getset.getter)
+                : !JS_IsUndefined(v[i + 2]))
+                return JS_FALSE;
+            if (pr->u.getset.setter
+                ? (JS_VALUE_GET_TAG(v[i + 3]) != JS_TAG_OBJECT ||
+                   JS_VALUE_GET_OBJ(v[i + 3]) != pr->u.getset.setter)
+                : !JS_IsUndefined(v[i + 3]))
+                return JS_FALSE;
+            break;
+        default:
+            return JS_FALSE;
+        }
+    }
+    return JS_TRUE;
+}
+
 static const JSCFunctionListEntry js_global_funcs[] = {
+    JS_CFUNC_DEF("__v8x_actions_own_props_unchanged", 2, js_actions_own_props_unchanged ),
     JS_CFUNC_DEF("parseInt", 2, js_parseInt ),
     JS_CFUNC_DEF("parseFloat", 1, js_parseFloat ),
     JS_CFUNC_DEF("isNaN", 1, js_global_isNaN ),
