@@ -14,7 +14,7 @@ import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
 import { cancelAllTimers, install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin, resetModules } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
-const { JSONParse, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
+const { JSONParse, ObjectFreeze, ObjectIsFrozen, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
 
 /**
  * @typedef {{ wrapper: Function, file: string, dir: string, exports: any, initError: unknown, initialized: boolean }} ActionModule
@@ -91,6 +91,12 @@ async function invoke(index, handler) {
 function dispatch(command, index, arg, extra, dir) {
   switch (command) {
     case 0:
+      // The host reuses a compiled wrapper in later flows: freeze it (and its
+      // `prototype`), or code could keep state on it via `arguments.callee`.
+      if (!ObjectIsFrozen(arg)) {
+        ObjectFreeze(arg.prototype);
+        ObjectFreeze(arg);
+      }
       modules[index] = { wrapper: arg, file: extra, dir, exports: undefined, initError: undefined, initialized: false };
       return undefined;
     case 1:

@@ -111,6 +111,9 @@ pub struct Invocation {
 const WRAPPER_HEAD: &str = "(function (exports, require, module, __filename, __dirname) {";
 const WRAPPER_TAIL: &str = "\n})";
 
+/// How many compiled Actions a runtime keeps before it forgets them all.
+const COMPILED_LIMIT: usize = 512;
+
 const CMD_REGISTER: i32 = 0;
 const CMD_INIT: i32 = 1;
 const CMD_INVOKE: i32 = 2;
@@ -134,6 +137,8 @@ pub struct Host {
     module_dirs: Vec<std::path::PathBuf>,
     /// The heap cap in MiB.
     memory_mb: usize,
+    /// Compiled module wrappers by file name and code (see [`Host::load`]).
+    compiled: std::collections::HashMap<String, v8::Global<v8::Value>>,
     /// False once something happened that a new flow must not inherit: an
     /// execution that ran out of time with requests still pending, or a
     /// change to the intrinsics that could not be undone.
@@ -196,6 +201,7 @@ impl Host {
             tokio,
             watchdog,
             loaded: Vec::new(),
+            compiled: Default::default(),
             module_dirs: Vec::new(),
             memory_mb: options.memory_mb,
             reusable: true,
@@ -326,14 +332,29 @@ impl Host {
     /// Returns the Action's index. A throw during initialisation is not a load
     /// error: like Auth0, every invocation rethrows it.
     pub fn load(&mut self, source: &ActionSource, budget: Duration) -> Result<usize, LoadError> {
-        let code = source
-            .code
-            .strip_prefix("#!")
-            .map_or_else(|| source.code.clone(), |rest| format!("//{rest}"));
-        let wrapped = format!("{WRAPPER_HEAD}{code}{WRAPPER_TAIL}");
-        let wrapper = match self.runtime.execute_script(source.file.clone(), wrapped) {
-            Ok(wrapper) => wrapper,
-            Err(error) => return Err(syntax_error(&source.file, &error)),
+        // Each Action is compiled once per runtime: a later flow with the
+        // same file and code reuses the module wrapper function, which the
+        // glue froze when it was first registered (so no flow can leave
+        // state on it for the next).
+        let key = format!("{}\0{}", source.file, source.code);
+        let wrapper = match self.compiled.get(&key) {
+            Some(wrapper) => wrapper.clone(),
+            None => {
+                let code = source
+                    .code
+                    .strip_prefix("#!")
+                    .map_or_else(|| source.code.clone(), |rest| format!("//{rest}"));
+                let wrapped = format!("{WRAPPER_HEAD}{code}{WRAPPER_TAIL}");
+                let wrapper = match self.runtime.execute_script(source.file.clone(), wrapped) {
+                    Ok(wrapper) => wrapper,
+                    Err(error) => return Err(syntax_error(&source.file, &error)),
+                };
+                if self.compiled.len() >= COMPILED_LIMIT {
+                    self.compiled.clear();
+                }
+                self.compiled.insert(key, wrapper.clone());
+                wrapper
+            }
         };
         let index = self.loaded.len();
         self.loaded.push(Loaded::default());

@@ -397,3 +397,20 @@ fn the_heap_does_not_grow_across_flows_on_a_reused_runtime() {
         "heap grew from {warm} to {later} bytes over 2,000 flows"
     );
 }
+
+#[test]
+fn a_reused_compiled_action_keeps_no_state_between_flows() {
+    // The host compiles an Action once per runtime and reuses the module
+    // wrapper; state left on the wrapper must not reach the next flow.
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let code = r#"
+        const wrapper = arguments.callee;
+        const seen = [typeof wrapper.kept, typeof wrapper.prototype.kept].join(',');
+        wrapper.kept = 1;
+        wrapper.prototype.kept = 1;
+        exports.onExecutePostLogin = async () => { console.log(seen); };
+    "#;
+    for _ in 0..3 {
+        assert_eq!(flow_on(&mut host, code), ["undefined,undefined"]);
+    }
+}
