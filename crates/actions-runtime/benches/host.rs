@@ -9,13 +9,12 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use actions_core::{HandlerEnd, Tenant, Transaction, UserState};
-use actions_runtime::{ActionSource, Host, HostOptions};
+use actions_runtime::{Host, HostOptions};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use serde_json::json;
 
-const ADMIN: &str = include_str!("../../../actions/admin-security-key/require-keys.js");
-const EMPTY: &str = "exports.onExecutePostLogin = async (event, api) => {};";
+#[path = "support/warm.rs"]
+mod warm;
+use warm::{Warm, ADMIN, EMPTY};
 /// One op call per loop turn; `OP_CALLS_0` runs the same loop with no call,
 /// so the difference between the two is the op calls alone.
 const OP_CALLS_100: &str = "exports.onExecutePostLogin = async (event, api) => {
@@ -24,8 +23,6 @@ const OP_CALLS_100: &str = "exports.onExecutePostLogin = async (event, api) => {
 const OP_CALLS_0: &str = "exports.onExecutePostLogin = async (event, api) => {
   for (let i = 0; i < 100; i++) if (i < 0) api.idToken.setCustomClaim('k', 1);
 };";
-
-const BUDGET: Duration = Duration::from_secs(20);
 
 /// The engine stops creating runtimes after some 140 in one process (a known
 /// leak, BENCHMARKS.md "untrusted code"); stay well clear of it.
@@ -80,65 +77,8 @@ fn runtime_creation(c: &mut Criterion) {
     );
 }
 
-/// A warm runtime in a begun flow that loads Actions and runs one invocation
-/// exactly as `examples/bench_invoke.rs` does: a new transaction, `begin`,
-/// `invoke`, `end`.
-struct Warm {
-    host: Host,
-    event: String,
-}
-
-impl Warm {
-    fn new() -> Warm {
-        let mut host = new_host();
-        host.begin_flow(1, Some(1_767_225_600_000)).expect("begin");
-        let event = json!({
-            "user": { "user_id": "auth0|42", "app_metadata": { "roles": ["admin"] }, "enrolledFactors": [{ "type": "otp" }] },
-            "authentication": { "methods": [{ "name": "pwd", "timestamp": "2026-01-01T00:00:00.000Z" }] },
-            "request": { "ip": "13.33.86.47", "geoip": { "countryCode": "US" } },
-            "secrets": {}
-        })
-        .to_string();
-        Warm { host, event }
-    }
-
-    fn load(&mut self, file: &str, code: &str) -> usize {
-        self.host
-            .load(
-                &ActionSource {
-                    file: file.into(),
-                    code: code.into(),
-                    dir: std::env::temp_dir(),
-                },
-                BUDGET,
-            )
-            .expect("load")
-    }
-
-    fn run(&mut self, index: usize) -> Transaction {
-        let user = UserState {
-            app_metadata: json!({ "roles": ["admin"] }),
-            user_metadata: json!({}),
-            enrolled_factors: vec![json!({ "type": "otp" })],
-        };
-        let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
-        tx.begin("a", 0, "onExecutePostLogin");
-        let (mut tx, invocation) =
-            self.host
-                .invoke(index, "onExecutePostLogin", self.event.clone(), tx, BUDGET);
-        assert!(invocation.failure.is_none(), "{:?}", invocation.failure);
-        tx.end(HandlerEnd::Returned);
-        tx
-    }
-
-    /// How many api calls one invocation of `index` records.
-    fn calls(&mut self, index: usize) -> usize {
-        self.run(index).invocations()[0].calls.len()
-    }
-}
-
 fn warm_invocation(c: &mut Criterion) {
-    let mut warm = Warm::new();
+    let mut warm = Warm::new(new_host());
     let admin = warm.load("require-keys.js", ADMIN);
     let empty = warm.load("empty.js", EMPTY);
     // The admin handler makes two MFA calls (two ops) per invocation; the
@@ -155,7 +95,7 @@ fn warm_invocation(c: &mut Criterion) {
 /// handlers run the same 100-turn loop, one calling
 /// `api.idToken.setCustomClaim` on every turn and the other never.
 fn op_call(c: &mut Criterion) {
-    let mut warm = Warm::new();
+    let mut warm = Warm::new(new_host());
     let hundred = warm.load("calls-100.js", OP_CALLS_100);
     let zero = warm.load("calls-0.js", OP_CALLS_0);
     assert_eq!(warm.calls(hundred), 100);

@@ -7,12 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use actions_core::{HandlerEnd, Tenant, Transaction, UserState};
-use actions_runtime::{ActionSource, Host, HostOptions};
-use serde_json::json;
+use actions_runtime::{Host, HostOptions};
 
-const ADMIN: &str = include_str!("../../../actions/admin-security-key/require-keys.js");
-const EMPTY: &str = "exports.onExecutePostLogin = async (event, api) => {};";
+#[path = "../benches/support/warm.rs"]
+mod warm;
+use warm::{Warm, ADMIN, EMPTY};
 
 fn main() {
     let iterations: u32 = std::env::args()
@@ -20,78 +19,38 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(20_000);
     let started = Instant::now();
-    let mut host = Host::new(HostOptions::default()).expect("runtime");
+    let host = Host::new(HostOptions::default()).expect("runtime");
     let first_runtime = started.elapsed();
     let started = Instant::now();
     let again = Host::new(HostOptions::default()).expect("runtime");
     let later_runtime = started.elapsed();
     drop(again);
 
-    host.begin_flow(1, Some(1_767_225_600_000)).expect("begin");
-    let budget = Duration::from_secs(20);
-    let admin = host
-        .load(
-            &ActionSource {
-                file: "require-keys.js".into(),
-                code: ADMIN.into(),
-                dir: std::env::temp_dir(),
-            },
-            budget,
-        )
-        .expect("load");
-    let empty = host
-        .load(
-            &ActionSource {
-                file: "empty.js".into(),
-                code: EMPTY.into(),
-                dir: std::env::temp_dir(),
-            },
-            budget,
-        )
-        .expect("load");
-
-    let event = json!({
-        "user": { "user_id": "auth0|42", "app_metadata": { "roles": ["admin"] }, "enrolledFactors": [{ "type": "otp" }] },
-        "authentication": { "methods": [{ "name": "pwd", "timestamp": "2026-01-01T00:00:00.000Z" }] },
-        "request": { "ip": "13.33.86.47", "geoip": { "countryCode": "US" } },
-        "secrets": {}
-    })
-    .to_string();
-
-    let mut run = |index: usize| {
-        let user = UserState {
-            app_metadata: json!({ "roles": ["admin"] }),
-            user_metadata: json!({}),
-            enrolled_factors: vec![json!({ "type": "otp" })],
-        };
-        let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
-        tx.begin("a", 0, "onExecutePostLogin");
-        let (mut tx, invocation) =
-            host.invoke(index, "onExecutePostLogin", event.clone(), tx, budget);
-        assert!(invocation.failure.is_none(), "{:?}", invocation.failure);
-        tx.end(HandlerEnd::Returned);
-        tx
-    };
+    let mut warm = Warm::new(host);
+    let admin = warm.load("require-keys.js", ADMIN);
+    let empty = warm.load("empty.js", EMPTY);
     // The admin handler makes two MFA calls (two ops) per invocation.
-    assert_eq!(run(admin).invocations()[0].calls.len(), 2);
+    assert_eq!(warm.calls(admin), 2);
     for _ in 0..1000 {
-        run(admin);
-        run(empty);
+        warm.run(admin);
+        warm.run(empty);
     }
-    let time = |run: &mut dyn FnMut(usize) -> Transaction, index: usize| {
+    let mut time = |index: usize| {
         let started = Instant::now();
         for _ in 0..iterations {
-            run(index);
+            warm.run(index);
         }
         started.elapsed() / iterations
     };
-    let empty_time = time(&mut run, empty);
-    let admin_time = time(&mut run, admin);
+    let empty_time = time(empty);
+    let admin_time = time(admin);
     // Starting a flow on a reused runtime: restore globals and intrinsics.
     let flows = (iterations / 10).max(1);
     let started = Instant::now();
     for _ in 0..flows {
-        again_flow(&mut host);
+        warm.host
+            .begin_flow(1, Some(1_767_225_600_000))
+            .expect("begin");
     }
     let begin_flow = started.elapsed() / flows;
     println!(
@@ -115,10 +74,6 @@ fn main() {
         "ratio admin / empty: {:.2}x over {iterations} iterations each",
         us(admin_time) / us(empty_time)
     );
-}
-
-fn again_flow(host: &mut Host) {
-    host.begin_flow(1, Some(1_767_225_600_000)).expect("begin");
 }
 
 fn ms(d: Duration) -> f64 {
