@@ -250,11 +250,6 @@ impl Host {
         self.install_heap_limit();
     }
 
-    /// The heap cap in MiB.
-    pub fn memory_limit(&self) -> usize {
-        self.memory_mb
-    }
-
     /// Bytes the engine's heap holds now (live objects and garbage not yet
     /// collected), for leak checks.
     pub fn heap_used(&mut self) -> usize {

@@ -85,15 +85,6 @@ fn watch(shared: &(Mutex<Shared>, Condvar), isolate: &v8::IsolateHandle) {
             return;
         }
         match state.deadline {
-            None if state
-                .wakes_at
-                .is_some_and(|wakes_at| wakes_at > Instant::now()) =>
-            {
-                // Keep the old wake-up time: arming needs no notification
-                // for any deadline after it.
-                let timeout = state.wakes_at.expect("checked") - Instant::now();
-                state = cvar.wait_timeout(state, timeout).expect("watchdog lock").0;
-            }
             None => {
                 state.wakes_at = None;
                 state = cvar.wait(state).expect("watchdog lock");
@@ -103,7 +94,6 @@ fn watch(shared: &(Mutex<Shared>, Condvar), isolate: &v8::IsolateHandle) {
                 if now >= deadline {
                     state.fired = Some(generation);
                     state.deadline = None;
-                    state.wakes_at = None;
                     isolate.terminate_execution();
                 } else {
                     state.wakes_at = Some(deadline);
