@@ -351,6 +351,13 @@ pub(crate) struct IsoState {
 
   pub handles: Vec<*mut JSValue>,
 
+  // actions: the indices in `handles` of the slots recorded in string.rs's
+  // external-string table, ascending. A slot is forgotten there when it is
+  // freed: the table was never pruned, so it grew with every external string
+  // made (deno_core makes several per formatted stack frame) and a later
+  // handle that reused a freed slot's address read as that external string.
+  pub external_handles: Vec<usize>,
+
   pub persistent_handles: Vec<PersistentHandle>,
 
   pub script_host_defined_options: HashMap<usize, JSValue>,
@@ -926,6 +933,7 @@ pub extern "C" fn v8__Isolate__New(params: *const c_void) -> *mut RealIsolate {
     ctx,
     contexts: Vec::new(),
     handles: Vec::new(),
+    external_handles: Vec::new(),
     persistent_handles: Vec::new(),
     script_host_defined_options: HashMap::new(),
     host_defined_options_by_name: HashMap::new(),
@@ -1054,11 +1062,7 @@ pub extern "C" fn v8__Isolate__Dispose(this: *mut RealIsolate) {
       JS_FreeValue(weak.context, weak.weak_ref);
     }
 
-    while let Some(slot) = st.handles.pop() {
-      let v = *slot;
-      JS_FreeValue(st.ctx, v);
-      drop(Box::from_raw(slot));
-    }
+    release_handles_to(&mut st, 0);
     while let Some(slot) = st.persistent_handles.pop() {
       let cell = slot.slot as *mut PersistentCell;
       JS_FreeValue((*cell).context, (*cell).value);
@@ -1173,6 +1177,25 @@ pub extern "C" fn v8__Isolate__GetCurrentContext(
   intern_ctx(ctx)
 }
 
+/// Frees the local handles above `depth`, and forgets the external-string
+/// record of any of them (see `IsoState::external_handles`).
+pub(crate) unsafe fn release_handles_to(st: &mut IsoState, depth: usize) {
+  while let Some(&slot) = st.handles.last() {
+    if st.handles.len() <= depth {
+      break;
+    }
+    st.handles.pop();
+    if st.external_handles.last() == Some(&st.handles.len()) {
+      st.external_handles.pop();
+      super::string::forget_external(slot);
+    }
+    unsafe {
+      JS_FreeValue(st.ctx, *slot);
+      drop(Box::from_raw(slot));
+    }
+  }
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn v8__HandleScope__CONSTRUCT(
   buf: *mut usize,
@@ -1195,13 +1218,7 @@ pub extern "C" fn v8__HandleScope__DESTRUCT(this: *mut usize) {
     if isolate.is_null() {
       return;
     }
-    let st = iso_state(isolate);
-    while st.handles.len() > saved_depth {
-      let slot = st.handles.pop().unwrap();
-      let v = *slot;
-      JS_FreeValue(st.ctx, v);
-      drop(Box::from_raw(slot));
-    }
+    release_handles_to(iso_state(isolate), saved_depth);
   }
 }
 

@@ -865,14 +865,7 @@ unsafe fn restore_callback_handles(iso: *mut RealIsolate, saved_depth: usize) {
     return;
   }
   let st = iso_state(iso);
-  while st.handles.len() > saved_depth {
-    if let Some(slot) = st.handles.pop() {
-      unsafe {
-        JS_FreeValue(st.ctx, *slot);
-        drop(Box::from_raw(slot));
-      }
-    }
-  }
+  unsafe { super::core::release_handles_to(st, saved_depth) };
 }
 
 unsafe fn call_named_getter(
@@ -2225,14 +2218,7 @@ unsafe fn dispatch(
 
   if !iso.is_null() {
     let st = iso_state(iso);
-    while st.handles.len() > saved_depth {
-      if let Some(slot) = st.handles.pop() {
-        unsafe {
-          JS_FreeValue(st.ctx, *slot);
-          drop(Box::from_raw(slot));
-        }
-      }
-    }
+    unsafe { super::core::release_handles_to(st, saved_depth) };
   }
 
   result
@@ -2566,14 +2552,7 @@ unsafe fn restore_handle_depth(iso: *mut RealIsolate, saved_depth: usize) {
     return;
   }
   let st = iso_state(iso);
-  while st.handles.len() > saved_depth {
-    if let Some(slot) = st.handles.pop() {
-      unsafe {
-        JS_FreeValue(st.ctx, *slot);
-        drop(Box::from_raw(slot));
-      }
-    }
-  }
+  unsafe { super::core::release_handles_to(st, saved_depth) };
 }
 
 unsafe fn js_argv(
@@ -2963,14 +2942,7 @@ unsafe extern "C" fn named_getter_trampoline(
 
   if !iso.is_null() {
     let st = iso_state(iso);
-    while st.handles.len() > saved_depth {
-      if let Some(slot) = st.handles.pop() {
-        unsafe {
-          JS_FreeValue(st.ctx, *slot);
-          drop(Box::from_raw(slot));
-        }
-      }
-    }
+    unsafe { super::core::release_handles_to(st, saved_depth) };
   }
   if free_callback_data {
     unsafe { JS_FreeValue(ctx, callback_data) };
@@ -3289,14 +3261,7 @@ pub(crate) unsafe fn call_accessor_name_getter(
 
   if !iso.is_null() {
     let st = iso_state(iso);
-    while st.handles.len() > saved_depth {
-      if let Some(slot) = st.handles.pop() {
-        unsafe {
-          JS_FreeValue(st.ctx, *slot);
-          drop(Box::from_raw(slot));
-        }
-      }
-    }
+    unsafe { super::core::release_handles_to(st, saved_depth) };
   }
 
   result
@@ -3363,14 +3328,7 @@ pub(crate) unsafe fn call_accessor_name_setter(
 
   if !iso.is_null() {
     let st = iso_state(iso);
-    while st.handles.len() > saved_depth {
-      if let Some(slot) = st.handles.pop() {
-        unsafe {
-          JS_FreeValue(st.ctx, *slot);
-          drop(Box::from_raw(slot));
-        }
-      }
-    }
+    unsafe { super::core::release_handles_to(st, saved_depth) };
   }
 
   result

@@ -120,8 +120,32 @@ thread_local! {
   static EXTERNAL_STRINGS: RefCell<HashMap<usize, ExternalMeta>> = RefCell::new(HashMap::new());
 }
 
+/// Records `handle`, the local handle `intern` has just pushed, so that its
+/// record is forgotten when the slot is freed. False if it cannot be tracked,
+/// and then it is not recorded at all: an untracked record would outlive the
+/// slot and describe whatever handle reuses the address.
+fn track_external_handle(handle: *const V8String) -> bool {
+  let iso = super::core::current_iso();
+  if handle.is_null() || iso.is_null() {
+    return false;
+  }
+  let st = super::core::iso_state(iso);
+  if st.handles.last().copied() != Some(handle as *mut JSValue) {
+    return false;
+  }
+  st.external_handles.push(st.handles.len() - 1);
+  true
+}
+
+/// Forgets the external-string record of a local handle slot being freed.
+pub(crate) fn forget_external(slot: *mut JSValue) {
+  EXTERNAL_STRINGS.with(|m| {
+    m.borrow_mut().remove(&(slot as usize));
+  });
+}
+
 fn remember_external_onebyte(handle: *const V8String, bytes: Box<[u8]>) {
-  if handle.is_null() {
+  if !track_external_handle(handle) {
     return;
   }
   EXTERNAL_STRINGS.with(|m| {
@@ -133,7 +157,7 @@ fn remember_external_onebyte(handle: *const V8String, bytes: Box<[u8]>) {
 }
 
 fn remember_external_twobyte(handle: *const V8String) {
-  if handle.is_null() {
+  if !track_external_handle(handle) {
     return;
   }
   EXTERNAL_STRINGS.with(|m| {
