@@ -366,6 +366,12 @@ pub(crate) struct IsoState {
 
   pub private_symbols: Vec<(JSValue, JSValue)>,
 
+  // actions: the symbol `Private::ForApi` made for each name. It made a new
+  // entry in `private_symbols` on every call, and deno_core calls it for
+  // every stack it formats: the list grew for good (with the name string it
+  // holds) and every private-key check scanned it.
+  pub private_for_api: HashMap<String, JSValue>,
+
   pub atomics_waiter_resolvers: HashMap<u64, (*mut JSContext, JSValue)>,
 
   pub math_random_states: HashMap<usize, super::init::V8MathRandom>,
@@ -938,6 +944,7 @@ pub extern "C" fn v8__Isolate__New(params: *const c_void) -> *mut RealIsolate {
     script_host_defined_options: HashMap::new(),
     host_defined_options_by_name: HashMap::new(),
     private_symbols: Vec::new(),
+    private_for_api: HashMap::new(),
     atomics_waiter_resolvers: HashMap::new(),
     math_random_states: HashMap::new(),
     data_slots: [ptr::null_mut(); 4],
@@ -1077,6 +1084,9 @@ pub extern "C" fn v8__Isolate__Dispose(this: *mut RealIsolate) {
     while let Some((symbol, name)) = st.private_symbols.pop() {
       JS_FreeValue(st.ctx, symbol);
       JS_FreeValue(st.ctx, name);
+    }
+    for (_, symbol) in st.private_for_api.drain() {
+      JS_FreeValue(st.ctx, symbol);
     }
     remove_atomics_waiters_for_isolate(this);
     for (_, (ctx, resolver)) in st.atomics_waiter_resolvers.drain() {

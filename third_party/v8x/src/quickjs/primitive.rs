@@ -464,10 +464,25 @@ pub extern "C" fn v8__Private__ForApi(
   } else {
     jsval_of(name)
   };
+  let iso = if isolate.is_null() {
+    crate::quickjs::core::current_iso()
+  } else {
+    isolate
+  };
+  // actions: one symbol per name, made once (see `IsoState::private_for_api`).
+  if !iso.is_null()
+    && let Some(&symbol) = iso_state(iso).private_for_api.get(&desc)
+  {
+    return intern::<Private>(unsafe { JS_DupValue(ctx, symbol) });
+  }
   let escaped = desc.replace('\\', "\\\\").replace('"', "\\\"");
   let v =
     unsafe { eval(ctx, &format!("Symbol.for(\"v82jsc_private:{escaped}\")")) };
   remember_private_symbol(isolate, ctx, v, name_value);
+  if !iso.is_null() && v.tag == JS_TAG_SYMBOL {
+    let kept = unsafe { JS_DupValue(ctx, v) };
+    iso_state(iso).private_for_api.insert(desc, kept);
+  }
   intern::<Private>(v)
 }
 
