@@ -3507,7 +3507,16 @@ fn property_return_scratch() -> usize {
   SCRATCH.with(|s| s.get() as usize)
 }
 
-unsafe extern "C" fn ext_finalize(_rt: *mut JSRuntime, _val: JSValue) {}
+// actions: forget the object's entry in `external_values`. The table was
+// never pruned: it grew with every External made (deno_core makes one per
+// promise it watches), and an object that reused a freed External's address
+// passed for that External in `value_is_external`. The finalizer runs before
+// the address can be reused, and nothing calls into JS while the lock is held.
+unsafe extern "C" fn ext_finalize(_rt: *mut JSRuntime, val: JSValue) {
+  if let Ok(mut values) = external_values().lock() {
+    values.remove(&external_key(val));
+  }
+}
 
 unsafe extern "C" fn named_handler_finalize(rt: *mut JSRuntime, val: JSValue) {
   let mut class_id: JSClassID = 0;
