@@ -1017,6 +1017,10 @@ pub extern "C" fn v8__Isolate__New(params: *const c_void) -> *mut RealIsolate {
       Some(super::isolate::memory_limit_handler),
       iso as *mut c_void,
     );
+    JS_SetCFunctionFinalizerHook(
+      rt,
+      Some(super::function::native_function_finalized),
+    );
   }
   iso
 }

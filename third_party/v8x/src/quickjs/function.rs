@@ -357,6 +357,9 @@ struct DispatchEntry {
   instance: *const ObjTemplate,
   signature: *const FnTemplate,
   fast_overloads: Vec<RawCFunction>,
+  // actions: how many live function objects use this entry; 0 = free.
+  live: usize,
+  reusable_key: Option<ReusableDispatchKey>,
 }
 
 #[derive(Clone, Copy, Hash, PartialEq, Eq)]
@@ -369,6 +372,8 @@ struct ReusableDispatchKey {
 struct DispatchTable {
   entries: Vec<DispatchEntry>,
   reusable: std::collections::HashMap<ReusableDispatchKey, c_int>,
+  // actions: indexes of freed entries, for reuse.
+  free: Vec<c_int>,
 }
 
 #[repr(C)]
@@ -424,6 +429,7 @@ thread_local! {
         std::cell::RefCell::new(DispatchTable {
           entries: Vec::new(),
           reusable: std::collections::HashMap::new(),
+          free: Vec::new(),
         });
     static SNAPSHOT_FUNCTIONS: std::cell::RefCell<
       std::collections::HashMap<usize, SnapshotFunctionInfo>,
@@ -570,7 +576,17 @@ fn register_dispatch(
   signature: *const FnTemplate,
   fast_overloads: Vec<RawCFunction>,
 ) -> c_int {
-  DISPATCH.with(|t| {
+  // actions: an External's entry keeps only the pointer (`lookup_dispatch`
+  // makes a fresh External from it); holding the External object too kept
+  // one object per entry alive for the runtime's life. Values are freed
+  // outside the table's borrow: freeing can finalize a native function,
+  // whose hook (`native_function_finalized`) borrows the table.
+  let (data, unused) = if data_external.is_some() {
+    (jsv_undefined(), Some(data))
+  } else {
+    (data, None)
+  };
+  let index = DISPATCH.with(|t| {
     let mut t = t.borrow_mut();
     let reusable_key = (instance.is_null()
       && signature.is_null()
@@ -584,11 +600,10 @@ fn register_dispatch(
     if let Some(key) = reusable_key
       && let Some(&index) = t.reusable.get(&key)
     {
-      unsafe { JS_FreeValue(ctx, data) };
-      return index;
+      t.entries[index as usize].live += 1;
+      return Err(index);
     }
-    let idx = t.entries.len() as c_int;
-    t.entries.push(DispatchEntry {
+    let entry = DispatchEntry {
       callback,
       data,
       data_external,
@@ -596,12 +611,92 @@ fn register_dispatch(
       instance,
       signature,
       fast_overloads,
-    });
+      live: 1,
+      reusable_key,
+    };
+    // actions: the index travels to the engine as a C function's `magic`,
+    // 32 bits wide since change 8 of third_party/README.md; it must fit.
+    // Entries of dead functions are reused, so the table holds one entry
+    // per live native function (plus the shared reusable ones).
+    let idx = if let Some(free) = t.free.pop() {
+      t.entries[free as usize] = entry;
+      free
+    } else {
+      let idx = c_int::try_from(t.entries.len())
+        .expect("v8x: more native functions than a dispatch index can name");
+      t.entries.push(entry);
+      idx
+    };
     if let Some(key) = reusable_key {
       t.reusable.insert(key, idx);
     }
-    idx
-  })
+    Ok(idx)
+  });
+  let (index, unused) = match index {
+    Ok(index) => (index, unused),
+    // A reused entry: the caller's reference to the data is not kept.
+    Err(index) => (index, Some(unused.unwrap_or(data))),
+  };
+  if let Some(value) = unused {
+    unsafe { JS_FreeValue(ctx, value) };
+  }
+  index
+}
+
+/// actions: QuickJS calls this as each C function object is finalized
+/// (`JS_SetCFunctionFinalizerHook`, quickjs.c). For the functions
+/// `make_function_len_with_instance` made, it drops the function's hold on
+/// its dispatch entry and frees the entry with the last one, and forgets
+/// the function's snapshot record (keyed by its address, which is free for
+/// reuse once this returns). Before, the table only grew: deno_core makes two
+/// native functions with fresh External data for every promise it watches,
+/// about 2.5 entries per flow.
+pub(crate) unsafe extern "C" fn native_function_finalized(
+  rt: *mut JSRuntime,
+  function: JSValue,
+  c_function: *mut c_void,
+  magic: c_int,
+) {
+  let address = c_function as usize;
+  if address != fn_trampoline as *const () as usize
+    && address != fn_construct_trampoline as *const () as usize
+  {
+    return;
+  }
+  let key = function_key(function);
+  let _ = SNAPSHOT_FUNCTIONS.try_with(|m| {
+    if let Ok(mut m) = m.try_borrow_mut() {
+      m.remove(&key);
+    }
+  });
+  // The thread's table is gone when a runtime outlives it (thread exit);
+  // a borrow in progress means a bug elsewhere. Either way the entry is
+  // left as it is: never freeing is safe, freeing early is not.
+  let released = DISPATCH.try_with(|t| {
+    let Ok(mut t) = t.try_borrow_mut() else {
+      return None;
+    };
+    let entry = t.entries.get_mut(usize::try_from(magic).ok()?)?;
+    if entry.live == 0 {
+      return None;
+    }
+    entry.live -= 1;
+    if entry.live > 0 {
+      return None;
+    }
+    let data = std::mem::replace(&mut entry.data, jsv_undefined());
+    entry.fast_overloads = Vec::new();
+    if let Some(key) = entry.reusable_key.take() {
+      t.reusable.remove(&key);
+    }
+    t.free.push(magic);
+    Some(data)
+  });
+  if let Ok(Some(data)) = released {
+    // The data was duplicated in the function's own context, so it belongs
+    // to this runtime.
+    unsafe { JS_FreeValueRT(rt, data) };
+  }
 }
 
 fn lookup_dispatch(
@@ -614,30 +709,36 @@ fn lookup_dispatch(
   *const FnTemplate,
   Vec<RawCFunction>,
 )> {
-  DISPATCH.with(|t| {
-    t.borrow().entries.get(idx as usize).map(|e| {
-      // The dispatch table is process-global and outlives any single runtime;
-      // reusable entries (undefined/External data) are shared across runtimes,
-      // including by snapshot-restored functions. The stored JSValue may
-      // therefore belong to a dead runtime — materialize the callback data in
-      // the calling context instead of handing out the stored value. The
+  let (callback, data, external, instance, signature, fast_overloads) =
+    DISPATCH.with(|t| {
+      let t = t.borrow();
+      let e = t.entries.get(usize::try_from(idx).ok()?)?;
+      if e.live == 0 {
+        return None;
+      }
+      // Reusable entries (undefined/External data) are shared across
+      // runtimes, so the callback data is made in the calling context. The
       // returned value is OWNED by the caller (free after dispatch).
-      let data = if e.data_is_undefined {
+      let data = if e.data_is_undefined || e.data_external.is_some() {
         jsv_undefined()
-      } else if let Some(ptr) = e.data_external {
-        make_external_jsvalue(super::core::current_iso(), ctx, ptr)
       } else {
         unsafe { JS_DupValue(ctx, e.data) }
       };
-      (
+      Some((
         e.callback,
         data,
+        e.data_external,
         e.instance,
         e.signature,
         e.fast_overloads.clone(),
-      )
-    })
-  })
+      ))
+    })?;
+  // Outside the borrow: making the External allocates, which can run the GC.
+  let data = match external {
+    Some(ptr) => make_external_jsvalue(super::core::current_iso(), ctx, ptr),
+    None => data,
+  };
+  Some((callback, data, instance, signature, fast_overloads))
 }
 
 #[cfg(test)]
@@ -2741,6 +2842,17 @@ fn receiver_matches_signature(
   false
 }
 
+/// actions: a native function whose dispatch entry is gone (a bug in the
+/// shim) throws rather than quietly returning a value nobody asked for.
+unsafe fn throw_missing_dispatch(ctx: *mut JSContext) -> JSValue {
+  unsafe {
+    JS_ThrowInternalError(
+      ctx,
+      c"v8x: native function without a dispatch entry".as_ptr(),
+    )
+  }
+}
+
 unsafe extern "C" fn fn_trampoline(
   ctx: *mut JSContext,
   this_val: JSValue,
@@ -2751,7 +2863,9 @@ unsafe extern "C" fn fn_trampoline(
   let Some((callback, data, _instance, signature, fast_overloads)) =
     lookup_dispatch(ctx, magic)
   else {
-    return jsv_undefined();
+    // actions: was a silent `undefined`, which left a watched promise
+    // pending for ever when the index had wrapped.
+    return unsafe { throw_missing_dispatch(ctx) };
   };
   if !receiver_matches_signature(ctx, this_val, signature) {
     unsafe { JS_FreeValue(ctx, data) };
@@ -2789,7 +2903,8 @@ unsafe extern "C" fn fn_construct_trampoline(
   let Some((callback, data, instance, _signature, _fast_overloads)) =
     lookup_dispatch(ctx, magic)
   else {
-    return unsafe { JS_NewObject(ctx) };
+    // actions: was a silent empty object (see `fn_trampoline`).
+    return unsafe { throw_missing_dispatch(ctx) };
   };
 
   if !unsafe { v82jsc_is_constructor_call(ctx) } {

@@ -293,6 +293,12 @@ pub type JSHostPromiseRejectionTracker = unsafe extern "C" fn(
 // Return != 0 to interrupt the running JS.
 pub type JSInterruptHandler =
   unsafe extern "C" fn(rt: *mut JSRuntime, opaque: *mut c_void) -> c_int;
+pub type JSCFunctionFinalizerHook = unsafe extern "C" fn(
+  rt: *mut JSRuntime,
+  func_obj: JSValue,
+  c_function: *mut c_void,
+  magic: c_int,
+);
 pub type JSMemoryLimitHandler =
   unsafe extern "C" fn(rt: *mut JSRuntime, opaque: *mut c_void);
 pub type JSStackFrameVisitor = unsafe extern "C" fn(
@@ -344,6 +350,11 @@ unsafe extern "C" {
     rt: *mut JSRuntime,
     cb: Option<JSInterruptHandler>,
     opaque: *mut c_void,
+  );
+  // actions: see `function::native_function_finalized`.
+  pub fn JS_SetCFunctionFinalizerHook(
+    rt: *mut JSRuntime,
+    hook: Option<JSCFunctionFinalizerHook>,
   );
   pub fn JS_VisitStackFrames(
     rt: *mut JSRuntime,

@@ -372,6 +372,9 @@ struct JSRuntime {
 
     JSInterruptHandler *interrupt_handler;
     void *interrupt_opaque;
+    /* actions: told when a C function object dies (v8x frees its
+       native-function dispatch entry). */
+    JSCFunctionFinalizerHook *cfunc_finalizer_hook;
 
     JSPromiseHook *promise_hook;
     void *promise_hook_opaque;
@@ -1236,7 +1239,11 @@ struct JSObject {
             JSCFunctionType c_function;
             uint8_t length;
             uint8_t cproto;
-            int16_t magic;
+            /* actions: 32 bits, not 16. v8x passes an index into its
+               per-thread table of native functions here, and the table
+               passes 32,768 entries in a long-lived process. The union
+               does not grow: `func` is already 24 bytes. */
+            int32_t magic;
         } cfunc;
         /* array part for fast arrays and typed arrays */
         struct { /* JS_CLASS_ARRAY, JS_CLASS_ARGUMENTS, JS_CLASS_MAPPED_ARGUMENTS, JS_CLASS_UINT8C_ARRAY..JS_CLASS_FLOAT64_ARRAY */
@@ -2624,6 +2631,11 @@ void JS_SetGCThreshold(JSRuntime *rt, size_t gc_threshold)
 #define malloc(s) malloc_is_forbidden(s)
 #define free(p) free_is_forbidden(p)
 #define realloc(p,s) realloc_is_forbidden(p,s)
+
+void JS_SetCFunctionFinalizerHook(JSRuntime *rt, JSCFunctionFinalizerHook *hook)
+{
+    rt->cfunc_finalizer_hook = hook;
+}
 
 void JS_SetInterruptHandler(JSRuntime *rt, JSInterruptHandler *cb, void *opaque)
 {
@@ -7141,6 +7153,10 @@ static void js_object_data_mark(JSRuntime *rt, JSValueConst val,
 static void js_c_function_finalizer(JSRuntime *rt, JSValueConst val)
 {
     JSObject *p = JS_VALUE_GET_OBJ(val);
+
+    if (rt->cfunc_finalizer_hook)
+        rt->cfunc_finalizer_hook(rt, val, (void *)p->u.cfunc.c_function.generic,
+                                 p->u.cfunc.magic);
 
     if (p->u.cfunc.realm)
         JS_FreeContext(p->u.cfunc.realm);
@@ -41113,7 +41129,7 @@ typedef struct JSIntrinsicFunctionPath {
     JSCFunctionData *target_function_data;
     uint8_t target_length;
     uint8_t target_cproto;
-    int16_t target_magic;
+    int32_t target_magic; /* actions: as wide as cfunc.magic */
     bool match_metadata;
     bool found_exact;
     bool prefer_named_root;

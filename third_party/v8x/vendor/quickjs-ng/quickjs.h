@@ -1180,6 +1180,11 @@ JS_EXTERN void JS_SetHostPromiseRejectionTracker(JSRuntime *rt, JSHostPromiseRej
 /* return != 0 if the JS code needs to be interrupted */
 typedef int JSInterruptHandler(JSRuntime *rt, void *opaque);
 JS_EXTERN void JS_SetInterruptHandler(JSRuntime *rt, JSInterruptHandler *cb, void *opaque);
+/* actions: called as each C function object (JS_NewCFunction2 and the like)
+   is finalized, with its function pointer and magic. */
+typedef void JSCFunctionFinalizerHook(JSRuntime *rt, JSValueConst func_obj,
+                                      void *c_function, int magic);
+JS_EXTERN void JS_SetCFunctionFinalizerHook(JSRuntime *rt, JSCFunctionFinalizerHook *hook);
 typedef void JSStackFrameVisitor(void *opaque, const char *function_name,
                                  const char *filename, int line_num,
                                  int column_num);

@@ -1,0 +1,80 @@
+//! Engine behaviour the host relies on, tested through deno_core directly.
+//!
+//! deno_core makes two native functions with `v8::External` data for every
+//! promise it watches (`watch_promise`), so two for every Action invocation.
+//! The QuickJS shim keeps a dispatch-table entry per native function and
+//! passed its index to the engine in a 16-bit field: from the 32,769th entry
+//! on a thread, calls landed on no entry and silently returned `undefined`,
+//! so the watched promise never settled (third_party/README.md, change 8).
+//! Long `actions test` runs then failed every other flow with "the handler
+//! awaited a promise that can never settle".
+
+use deno_core::{JsRuntime, RuntimeOptions, v8};
+
+fn echo_data(scope: &mut v8::PinScope, args: v8::FunctionCallbackArguments, mut rv: v8::ReturnValue) {
+    let data = v8::Local::<v8::External>::try_from(args.data()).expect("External data");
+    rv.set(v8::Number::new(scope, data.value() as usize as f64).into());
+}
+
+/// Makes a native function whose data is the External `tag`, as
+/// deno_core's `watch_promise` does with a fresh pointer each time.
+fn tagged<'s>(scope: &mut v8::PinScope<'s, '_>, tag: usize) -> v8::Local<'s, v8::Function> {
+    // The callback only reads the pointer back; it is never dereferenced.
+    let external = v8::External::new(scope, tag as *mut std::ffi::c_void);
+    v8::Function::builder(echo_data)
+        .data(external.into())
+        .build(scope)
+        .expect("a function")
+}
+
+fn assert_reaches_its_callback(scope: &mut v8::PinScope, function: v8::Local<v8::Function>, tag: usize) {
+    let recv = v8::undefined(scope).into();
+    let result = function.call(scope, recv, &[]).expect("the call returns");
+    assert!(
+        result.is_number() && result.number_value(scope) == Some(tag as f64),
+        "native function {tag} returned {} instead of its data",
+        result.to_rust_string_lossy(scope)
+    );
+}
+
+#[test]
+fn the_forty_thousandth_native_function_still_reaches_its_callback() {
+    let mut runtime = JsRuntime::new(RuntimeOptions::default());
+    deno_core::scope!(scope, &mut runtime);
+    // All alive at once, so no dispatch entry can be reused.
+    for tag in 1..=40_000usize {
+        let function = tagged(scope, tag);
+        assert_reaches_its_callback(scope, function, tag);
+    }
+}
+
+#[test]
+fn native_functions_made_after_others_died_reach_their_own_callbacks() {
+    let mut runtime = JsRuntime::new(RuntimeOptions::default());
+    deno_core::scope!(scope, &mut runtime);
+    // Functions that stay alive throughout; the dying ones around them give
+    // their entries back, and the new ones take them.
+    let survivors: Vec<_> = (0..100usize)
+        .map(|i| {
+            let function = tagged(scope, 1_000_000 + i);
+            (v8::Global::new(scope, function), 1_000_000 + i)
+        })
+        .collect();
+    for round in 0..50usize {
+        {
+            v8::scope!(let inner, scope);
+            for i in 0..1_000usize {
+                let tag = round * 1_000 + i + 1;
+                let function = tagged(inner, tag);
+                assert_reaches_its_callback(inner, function, tag);
+            }
+        }
+        // Collect the round's functions (constructors sit in cycles with
+        // their `prototype`), so their entries are freed.
+        scope.low_memory_notification();
+        for (function, tag) in &survivors {
+            let function = v8::Local::new(scope, function);
+            assert_reaches_its_callback(scope, function, *tag);
+        }
+    }
+}
