@@ -9,9 +9,13 @@
 //! Long `actions test` runs then failed every other flow with "the handler
 //! awaited a promise that can never settle".
 
-use deno_core::{JsRuntime, RuntimeOptions, v8};
+use deno_core::{v8, JsRuntime, RuntimeOptions};
 
-fn echo_data(scope: &mut v8::PinScope, args: v8::FunctionCallbackArguments, mut rv: v8::ReturnValue) {
+fn echo_data(
+    scope: &mut v8::PinScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
     let data = v8::Local::<v8::External>::try_from(args.data()).expect("External data");
     rv.set(v8::Number::new(scope, data.value() as usize as f64).into());
 }
@@ -27,7 +31,11 @@ fn tagged<'s>(scope: &mut v8::PinScope<'s, '_>, tag: usize) -> v8::Local<'s, v8:
         .expect("a function")
 }
 
-fn assert_reaches_its_callback(scope: &mut v8::PinScope, function: v8::Local<v8::Function>, tag: usize) {
+fn assert_reaches_its_callback(
+    scope: &mut v8::PinScope,
+    function: v8::Local<v8::Function>,
+    tag: usize,
+) {
     let recv = v8::undefined(scope).into();
     let result = function.call(scope, recv, &[]).expect("the call returns");
     assert!(

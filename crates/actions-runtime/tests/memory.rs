@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use actions_core::{Tenant, Transaction, UserState};
 use actions_runtime::{ActionSource, Host, HostOptions};
-use deno_core::{JsRuntime, RuntimeOptions, v8};
+use deno_core::{v8, JsRuntime, RuntimeOptions};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -54,7 +54,9 @@ fn flows(host: &mut Host, count: usize) {
 
 #[test]
 fn throwing_and_formatting_stacks_does_not_grow_resident_memory() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poison| poison.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     let mut host = Host::new(HostOptions::default()).expect("runtime");
     // Warm up: caches, the allocator's arenas, the first GC cycles.
     flows(&mut host, 50);
@@ -93,7 +95,9 @@ fn native_functions(scope: &mut v8::PinScope, count: usize, first_tag: usize) {
 /// deno_core makes two per Action invocation.
 #[test]
 fn native_functions_that_die_do_not_grow_resident_memory() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poison| poison.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     let mut runtime = JsRuntime::new(RuntimeOptions::default());
     deno_core::scope!(scope, &mut runtime);
     native_functions(scope, 20_000, 1);
