@@ -588,10 +588,14 @@ fn register_dispatch(
   };
   let index = DISPATCH.with(|t| {
     let mut t = t.borrow_mut();
+    // actions: entries with External data are no longer shared. They were
+    // keyed by the External's pointer, fresh for every promise deno_core
+    // watches, so they were almost never reused; each one now lives and
+    // dies with its function.
     let reusable_key = (instance.is_null()
       && signature.is_null()
       && fast_overloads.is_empty()
-      && (data_is_undefined || data_external.is_some()))
+      && data_is_undefined)
     .then_some(ReusableDispatchKey {
       callback: callback as usize,
       data_external: data_external.map(|data| data as usize),
