@@ -186,6 +186,21 @@ fn host_globals_are_not_reachable_from_action_code() {
     );
 }
 
+/// Node 22, which Auth0 runs Actions on, has no `Temporal`; the engine shim
+/// installed a polyfill for it (third_party/README.md, change 9). `Intl`
+/// stays: Actions format dates with it.
+#[test]
+fn globals_node_lacks_are_absent() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+            console.log([typeof Temporal, typeof Date.prototype.toTemporalInstant,
+                         typeof Intl.DateTimeFormat, typeof Intl.NumberFormat].join(","));
+        };"#);
+    assert_eq!(
+        inv.console[0].message,
+        "undefined,undefined,function,function"
+    );
+}
+
 #[test]
 fn clock_and_seed_are_deterministic() {
     let code = r#"exports.onExecutePostLogin = async () => {

@@ -1506,7 +1506,10 @@ fn install_default_globals_inner(
       if intl_absent {
         install_intl_stub(ctx, global);
       }
-      super::temporal::install(ctx, global);
+      // actions: no Temporal polyfill. Node, which Auth0 runs Actions on,
+      // has no `Temporal` global, and parsing the 436 KB polyfill was the
+      // largest part of a cold start. `temporal::install` stays for anyone
+      // who wants it back.
     }
 
     let gc = JS_GetPropertyStr(ctx, global, c"gc".as_ptr());

@@ -170,9 +170,13 @@ pub(crate) unsafe fn install_host_functions(
   }
 }
 
+// actions: unused since the polyfill is no longer installed (core.rs).
+#[allow(dead_code)]
 const JS_WRITE_OBJ_BYTECODE: c_int = 1 << 0;
+#[allow(dead_code)]
 const JS_READ_OBJ_BYTECODE: c_int = 1 << 0;
 
+#[allow(dead_code)]
 unsafe fn eval_cached_script(
   ctx: *mut JSContext,
   source: &[u8],
@@ -217,6 +221,7 @@ unsafe fn eval_cached_script(
   unsafe { JS_EvalFunction(ctx, function) }
 }
 
+#[allow(dead_code)]
 pub(crate) unsafe fn install(ctx: *mut JSContext, global: JSValue) {
   let existing =
     unsafe { JS_GetPropertyStr(ctx, global, c"Temporal".as_ptr()) };
