@@ -314,6 +314,38 @@ fn changes_that_keep_the_property_count_or_value_are_undone_too() {
 }
 
 #[test]
+fn changes_to_array_and_string_prototypes_are_undone() {
+    // Array.prototype is an array and String.prototype a String object:
+    // exotic objects, which the fast check judges only while they have no
+    // elements or characters (third_party/v8x.patch, quickjs.c).
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let checker = r#"exports.onExecutePostLogin = async () => {
+        console.log(JSON.stringify([[][0], [][5000], Array.prototype.length, [1].map((x) => x + 1)[0],
+                                    'a'.padEnd(3, '-'), 'extra' in String.prototype,
+                                    Object.getOwnPropertyNames(Array.prototype).length]));
+    };"#;
+    let pristine = flow_on(&mut host, checker);
+    assert!(
+        pristine[0].starts_with("[null,null,0,2,\"a--\",false,"),
+        "{pristine:?}"
+    );
+    for change in [
+        // An element keeps Array.prototype a fast array with one element.
+        "Array.prototype[0] = 'elem';",
+        // A far index turns it into an ordinary-looking object.
+        "Array.prototype[5000] = 'far';",
+        "Array.prototype.length = 3;",
+        "Object.defineProperty(Array.prototype, 'map', { value: function () { return ['hacked']; } });",
+        "String.prototype.padEnd = function () { return 'hacked'; };",
+        "String.prototype.extra = 1;",
+    ] {
+        let code = format!("{change} exports.onExecutePostLogin = async () => {{}};");
+        flow_on(&mut host, &code);
+        assert_eq!(flow_on(&mut host, checker), pristine, "after `{change}`");
+    }
+}
+
+#[test]
 fn a_runtime_whose_intrinsics_were_frozen_is_not_reused() {
     let mut host = Host::new(HostOptions::default()).unwrap();
     flow_on(

@@ -61056,8 +61056,25 @@ static JSValue js_actions_own_props_unchanged(JSContext *ctx,
     fp = JS_VALUE_GET_OBJ(argv[1]);
     if (fp->class_id != JS_CLASS_ARRAY || !fp->fast_array)
         return JS_FALSE;
-    if (p->is_exotic || (p->fast_array && p->u.array.count != 0))
+    if (p->is_exotic) {
+        /* Two exotic objects every flow would otherwise compare the slow
+           way: Array.prototype, an array, while it has no elements, and
+           String.prototype, a String object, while its string is empty.
+           Neither then has an own property outside its shape (an array's
+           `length` is a shape property holding the length). */
+        if (p->class_id == JS_CLASS_ARRAY) {
+            if (!p->fast_array || p->u.array.count != 0)
+                return JS_FALSE;
+        } else if (p->class_id == JS_CLASS_STRING) {
+            if (JS_VALUE_GET_TAG(p->u.object_data) != JS_TAG_STRING ||
+                JS_VALUE_GET_STRING(p->u.object_data)->len != 0)
+                return JS_FALSE;
+        } else {
+            return JS_FALSE;
+        }
+    } else if (p->fast_array && p->u.array.count != 0) {
         return JS_FALSE;
+    }
     n = fp->u.array.count;
     v = fp->u.array.u.values;
     if (n % 4 != 0)
