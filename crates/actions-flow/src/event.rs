@@ -40,8 +40,14 @@ pub(crate) fn base_event(
     partial: Option<&Value>,
     start_ms: i64,
 ) -> Result<Value, String> {
-    let mut event: Value =
-        serde_json::from_str(DEFAULT_EVENT).expect("the default event is valid JSON");
+    // Parsed once per process: cloning the value costs less than parsing it
+    // for every flow.
+    static DEFAULT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let mut event = DEFAULT
+        .get_or_init(|| {
+            serde_json::from_str(DEFAULT_EVENT).expect("the default event is valid JSON")
+        })
+        .clone();
     event["tenant"]["id"] = Value::String(tenant_name.to_owned());
     if let Some(partial) = partial {
         if !partial.is_object() {
