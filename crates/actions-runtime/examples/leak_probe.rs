@@ -4,14 +4,17 @@
 //! `cargo run --release -p actions-runtime --example leak_probe [N] [CODE]`
 //!
 //! Found with it (BENCHMARKS.md): every `throw`, even one the Action
-//! catches, costs about 2.4 KB the engine never gives back.
+//! caught, cost about 2.4 KB the engine never gave back (fixed:
+//! third_party/README.md, changes 4–7).
 
 #![allow(clippy::print_stdout)]
 
 use std::time::Duration;
 
-use actions_core::{Tenant, Transaction, UserState};
-use actions_runtime::{ActionSource, Host, HostOptions};
+use actions_runtime::{Host, HostOptions};
+
+#[path = "../tests/support/probe.rs"]
+mod probe;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -23,16 +26,7 @@ fn main() {
     let mut host = Host::new(HostOptions::default()).expect("runtime");
     let budget = Duration::from_secs(5);
     for flow in 0..=flows {
-        host.begin_flow(1, Some(0)).expect("a reusable runtime");
-        let source = ActionSource {
-            file: "probe.js".into(),
-            code: code.clone(),
-            dir: std::env::temp_dir(),
-        };
-        let index = host.load(&source, budget).expect("the Action loads");
-        let mut tx = Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]);
-        tx.begin("probe", 0, "onExecutePostLogin");
-        let (_, invocation) = host.invoke(index, "onExecutePostLogin", "{}".into(), tx, budget);
+        let (_, invocation) = probe::one_flow(&mut host, &code, budget);
         if flow == 0 {
             println!(
                 "first flow's failure: {:?}",
@@ -43,20 +37,8 @@ fn main() {
             println!(
                 "{flow:>6} flows: JS heap {:>9} bytes, resident {:>8} KiB",
                 host.heap_used(),
-                resident_kib()
+                probe::resident_kib()
             );
         }
     }
-}
-
-fn resident_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmRSS:"))
-                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }

@@ -10,9 +10,12 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use actions_core::{Tenant, Transaction, UserState};
-use actions_runtime::{ActionSource, Host, HostOptions};
+use actions_runtime::{Host, HostOptions};
 use deno_core::{v8, JsRuntime, RuntimeOptions};
+
+#[path = "support/probe.rs"]
+mod probe;
+use probe::resident_kib;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -25,28 +28,9 @@ const CODE: &str = r#"exports.onExecutePostLogin = async (event, api) => {
     api.idToken.setCustomClaim("frames", frames);
 };"#;
 
-fn resident_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("a VmRSS line")
-}
-
 fn flows(host: &mut Host, count: usize) {
-    let budget = Duration::from_secs(10);
     for _ in 0..count {
-        host.begin_flow(1, Some(0)).expect("a reusable runtime");
-        let source = ActionSource {
-            file: "throws.js".into(),
-            code: CODE.into(),
-            dir: std::env::temp_dir(),
-        };
-        let index = host.load(&source, budget).expect("the Action loads");
-        let mut tx = Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]);
-        tx.begin("throws", 0, "onExecutePostLogin");
-        let (tx, invocation) = host.invoke(index, "onExecutePostLogin", "{}".into(), tx, budget);
+        let (tx, invocation) = probe::one_flow(host, CODE, Duration::from_secs(10));
         assert_eq!(invocation.failure.map(|f| f.message), None);
         assert!(tx.invocations()[0].calls.len() == 1, "the claim was set");
     }

@@ -1194,11 +1194,9 @@ pub extern "C" fn v8__Isolate__GetCurrentContext(
 /// Frees the local handles above `depth`, and forgets the external-string
 /// record of any of them (see `IsoState::external_handles`).
 pub(crate) unsafe fn release_handles_to(st: &mut IsoState, depth: usize) {
-  while let Some(&slot) = st.handles.last() {
-    if st.handles.len() <= depth {
-      break;
-    }
-    st.handles.pop();
+  while st.handles.len() > depth
+    && let Some(slot) = st.handles.pop()
+  {
     if st.external_handles.last() == Some(&st.handles.len()) {
       st.external_handles.pop();
       super::string::forget_external(slot);

@@ -478,7 +478,7 @@ pub extern "C" fn v8__Private__ForApi(
   let escaped = desc.replace('\\', "\\\\").replace('"', "\\\"");
   let v =
     unsafe { eval(ctx, &format!("Symbol.for(\"v82jsc_private:{escaped}\")")) };
-  remember_private_symbol(isolate, ctx, v, name_value);
+  remember_private_symbol(iso, ctx, v, name_value);
   if !iso.is_null() && v.tag == JS_TAG_SYMBOL {
     let kept = unsafe { JS_DupValue(ctx, v) };
     iso_state(iso).private_for_api.insert(desc, kept);
