@@ -75,7 +75,7 @@ fn native_functions(scope: &mut v8::PinScope, count: usize, first_tag: usize) {
 }
 
 /// The shim's table of native functions kept an entry for every function
-/// ever made (third_party/README.md, change 8): some 160 bytes each, and
+/// ever made (third_party/README.md, change 8): about 195 bytes each, and
 /// deno_core makes two per Action invocation.
 #[test]
 fn native_functions_that_die_do_not_grow_resident_memory() {
