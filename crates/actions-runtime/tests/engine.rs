@@ -86,3 +86,60 @@ fn native_functions_made_after_others_died_reach_their_own_callbacks() {
         }
     }
 }
+
+fn returns<const N: u32>(
+    _scope: &mut v8::PinScope,
+    _args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    rv.set_uint32(N);
+}
+
+fn assert_returns(scope: &mut v8::PinScope, function: v8::Local<v8::Function>, expected: u32) {
+    let recv = v8::undefined(scope).into();
+    let result = function.call(scope, recv, &[]).expect("the call returns");
+    assert_eq!(
+        result.uint32_value(scope),
+        Some(expected),
+        "a native function reached another function's callback"
+    );
+}
+
+#[test]
+fn functions_sharing_a_callback_keep_their_entry_while_any_lives() {
+    // Native functions without data share one dispatch entry per callback;
+    // the entry counts its living functions. If it were freed with the
+    // first of them to die, a function made later with another callback
+    // would take it over, and the survivor would reach that callback.
+    let mut runtime = JsRuntime::new(RuntimeOptions::default());
+    deno_core::scope!(scope, &mut runtime);
+    let survivor = v8::Function::builder(returns::<1>)
+        .build(scope)
+        .expect("a function");
+    let survivor = v8::Global::new(scope, survivor);
+    for _ in 0..20 {
+        {
+            v8::scope!(let inner, scope);
+            for _ in 0..500 {
+                let function = v8::Function::builder(returns::<1>)
+                    .build(inner)
+                    .expect("a function");
+                assert_returns(inner, function, 1);
+            }
+        }
+        scope.low_memory_notification();
+        {
+            v8::scope!(let inner, scope);
+            for _ in 0..50 {
+                let other = v8::Function::builder(returns::<2>)
+                    .build(inner)
+                    .expect("a function");
+                assert_returns(inner, other, 2);
+                let unrelated = tagged(inner, 7);
+                assert_reaches_its_callback(inner, unrelated, 7);
+            }
+        }
+        let function = v8::Local::new(scope, &survivor);
+        assert_returns(scope, function, 1);
+    }
+}

@@ -673,6 +673,12 @@ pub(crate) unsafe extern "C" fn native_function_finalized(
       m.remove(&key);
     }
   });
+  unsafe { release_dispatch(rt, magic) };
+}
+
+/// Drops one function's hold on dispatch entry `magic`, freeing the entry
+/// (and its data, owned by runtime `rt`) with the last hold.
+unsafe fn release_dispatch(rt: *mut JSRuntime, magic: c_int) {
   // The thread's table is gone when a runtime outlives it (thread exit);
   // a borrow in progress means a bug elsewhere. Either way the entry is
   // left as it is: never freeing is safe, freeing early is not.
@@ -3593,6 +3599,11 @@ unsafe fn make_function_len_with_instance(
   let f = unsafe {
     make_cfunc_magic(ctx, tramp, ptr::null(), length.max(0), cproto, magic)
   };
+  if jsv_is_exception(&f) {
+    // actions: no function holds the entry registered for it.
+    unsafe { release_dispatch(JS_GetRuntime(ctx), magic) };
+    return f;
+  }
   record_snapshot_function(f, callback, data, length, construct);
   unsafe { install_native_function_to_string(ctx, f) };
   f

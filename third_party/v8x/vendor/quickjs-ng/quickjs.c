@@ -1234,7 +1234,7 @@ struct JSObject {
             JSVarRef **var_refs;
             JSObject *home_object; /* for 'super' access */
         } func;
-        struct { /* JS_CLASS_C_FUNCTION: 12/20 bytes */
+        struct { /* JS_CLASS_C_FUNCTION: 16/24 bytes */
             JSContext *realm;
             JSCFunctionType c_function;
             uint8_t length;
@@ -41320,7 +41320,8 @@ static int JS_WriteCFunctionObject(BCWriterState *s, JSValueConst obj)
 
     bc_put_u8(s, p->u.cfunc.length);
     bc_put_u8(s, p->u.cfunc.cproto);
-    bc_put_u16(s, p->u.cfunc.magic);
+    /* actions: all 32 bits of the magic (see JSObject.u.cfunc). */
+    bc_put_u32(s, (uint32_t)p->u.cfunc.magic);
     value = JS_GetPrototype(s->ctx, obj);
     if (JS_IsException(value))
         return -1;
@@ -43100,7 +43101,7 @@ static JSValue JS_ReadCFunctionObject(BCReaderState *s)
     JSCFunction *func;
     JSValue anchor, obj = JS_UNDEFINED, proto = JS_UNDEFINED;
     JSValue length_value = JS_UNDEFINED, name_value = JS_UNDEFINED;
-    uint16_t magic;
+    uint32_t magic;
     uint8_t is_exact, length, cproto;
 
     anchor = JS_ReadIntrinsicFunctionPath(s, JS_CLASS_C_FUNCTION);
@@ -43116,7 +43117,7 @@ static JSValue JS_ReadCFunctionObject(BCReaderState *s)
     }
 
     if (bc_get_u8(s, &length) || bc_get_u8(s, &cproto) ||
-        cproto > JS_CFUNC_iterator_next || bc_get_u16(s, &magic))
+        cproto > JS_CFUNC_iterator_next || bc_get_u32(s, &magic))
         goto fail;
     func = JS_VALUE_GET_OBJ(anchor)->u.cfunc.c_function.generic;
     obj = JS_NewCFunction3(ctx, func, NULL, length, cproto, magic,
