@@ -61093,13 +61093,24 @@ static JSValue js_actions_own_props_unchanged(JSContext *ctx,
         if (JS_VALUE_GET_TAG(v[i + 1]) != JS_TAG_INT)
             return JS_FALSE;
         want = JS_VALUE_GET_INT(v[i + 1]);
-        atom = JS_ValueToAtom(ctx, v[i]);
-        if (atom == JS_ATOM_NULL) {
-            JS_FreeValue(ctx, JS_GetException(ctx));
-            return JS_FALSE;
+        if ((JS_VALUE_GET_TAG(v[i]) == JS_TAG_STRING ||
+             JS_VALUE_GET_TAG(v[i]) == JS_TAG_SYMBOL) &&
+            JS_VALUE_GET_STRING(v[i])->atom_type != 0) {
+            /* The key is an atom's own string, as the recorded keys are
+               (Reflect.ownKeys returns them): find its index from the
+               stored hash instead of hashing the string again. The record
+               holds the string, so the atom stays alive. */
+            atom = js_get_atom_index(ctx->rt, JS_VALUE_GET_STRING(v[i]));
+            prs = find_own_property(&pr, p, atom);
+        } else {
+            atom = JS_ValueToAtom(ctx, v[i]);
+            if (atom == JS_ATOM_NULL) {
+                JS_FreeValue(ctx, JS_GetException(ctx));
+                return JS_FALSE;
+            }
+            prs = find_own_property(&pr, p, atom);
+            JS_FreeAtom(ctx, atom);
         }
-        prs = find_own_property(&pr, p, atom);
-        JS_FreeAtom(ctx, atom);
         if (!prs)
             return JS_FALSE;
         switch (prs->flags & JS_PROP_TMASK) {
