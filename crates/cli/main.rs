@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc, also standing in for `malloc` itself (its `override` feature),
+/// so the engine's C allocations use it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Run Auth0 post-login Actions on your machine, exactly as Auth0 would, and
 /// see what the login would do.
 #[derive(Debug, Parser)]

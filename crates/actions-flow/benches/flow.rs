@@ -11,6 +11,10 @@ use actions_flow::Runner;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::json;
 
+/// The allocator the `actions` binary runs on (see its `main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CHALLENGE: &str = "exports.onExecutePostLogin = async (event, api) => {
   const factors = event.user.enrolledFactors || [];
   if (factors.length) api.authentication.challengeWithAny(factors.map((f) => ({ type: f.type })));

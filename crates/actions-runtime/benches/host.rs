@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 use actions_runtime::{Host, HostOptions};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 
+/// The allocator the `actions` binary runs on (see its `main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/warm.rs"]
 mod warm;
 use warm::{Warm, ADMIN, EMPTY};

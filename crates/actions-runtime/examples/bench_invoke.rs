@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use actions_runtime::{Host, HostOptions};
 
+/// The allocator the `actions` binary runs on (see its `main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/support/warm.rs"]
 mod warm;
 use warm::{Warm, ADMIN, EMPTY};
