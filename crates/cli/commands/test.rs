@@ -134,17 +134,18 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     // a suite of many thousands of flows runs in flat memory.
     let mut tally = Tally::default();
     let mut results = Vec::new();
-    let mut stdout = std::io::stdout().lock();
+    // Results may be handed out on any worker thread, so no lock is held.
+    let stdout = std::io::stdout();
     suite::run(&flows, &options, |result| {
         if args.json {
-            let _ = writeln!(stdout, "{}", json_line(&result));
+            let _ = writeln!(stdout.lock(), "{}", json_line(&result));
         } else {
             let text = human_line(&result, p);
             match &bar {
                 Some(bar) if matches!(result.status, Status::Passed) => {}
                 Some(bar) => bar.println(text.trim_end()),
                 None => {
-                    let _ = write!(stdout, "{text}");
+                    let _ = write!(stdout.lock(), "{text}");
                 }
             }
         }
@@ -186,7 +187,7 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         eprintln!("{timing}\n{summary}");
     } else {
-        let _ = writeln!(stdout, "{}\n{summary}", p.dim(&timing));
+        let _ = writeln!(stdout.lock(), "{}\n{summary}", p.dim(&timing));
     }
     Ok(ExitCode::from(if errors > 0 {
         2
