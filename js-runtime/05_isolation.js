@@ -24,18 +24,24 @@ const {
 } = primordials;
 
 /**
- * The patched QuickJS engine's allocation-free check (third_party/v8x.patch):
- * does an object still have exactly the recorded own properties? Most
- * objects are untouched by a flow, and this answers for them without
- * allocating a descriptor per property. Other engines compare the slow way.
- * @type {(target: object, flat: unknown[]) => boolean}
+ * The patched QuickJS engine's allocation-free scan (third_party/v8x.patch,
+ * change 3): given `plan`, the quadruples [object, prototype, extensible,
+ * flat] of the recorded objects, it returns the index of the first one at or
+ * after `from` that may have changed, or -1. Most objects are untouched by a
+ * flow, and one call answers for all of them without allocating a
+ * descriptor per property. Other engines compare every object the slow way.
+ * @type {((plan: unknown[], from: number) => number) | undefined}
  */
-const ownPropsUnchanged = /** @type {any} */ (globalThis).__v8x_actions_own_props_unchanged ?? (() => false);
-delete (/** @type {any} */ (globalThis)).__v8x_actions_own_props_unchanged;
+const firstChanged = /** @type {any} */ (globalThis).__v8x_actions_first_changed;
+delete (/** @type {any} */ (globalThis)).__v8x_actions_first_changed;
+
+/** @type {unknown[]} */
+const plan = [];
 
 /**
  * `descriptors[i]` belongs to `keys[i]`; `flat` holds, per key, the
- * quadruple [key, flags, value or getter, setter] `ownPropsUnchanged` reads; `known` answers "was this key there?".
+ * quadruple [key, flags, value or getter, setter] `firstChanged` reads;
+ * `known` answers "was this key there?".
  * @typedef {{ target: object, proto: object | null, extensible: boolean,
  *   keys: (string | symbol)[], descriptors: PropertyDescriptor[], flat: unknown[],
  *   known: Set<string | symbol> }} Record
@@ -59,15 +65,10 @@ function record(target) {
     const flags = (d.configurable ? 1 : 0) | (d.writable ? 2 : 0) | (d.enumerable ? 4 : 0) | (accessor ? 16 : 0);
     ArrayPrototypePush(flat, keys[i], flags, accessor ? d.get : d.value, d.set);
   }
-  ArrayPrototypePush(records, {
-    target,
-    proto: ObjectGetPrototypeOf(target),
-    extensible: ObjectIsExtensible(target),
-    keys,
-    descriptors,
-    flat,
-    known,
-  });
+  const proto = ObjectGetPrototypeOf(target);
+  const extensible = ObjectIsExtensible(target);
+  ArrayPrototypePush(records, { target, proto, extensible, keys, descriptors, flat, known });
+  ArrayPrototypePush(plan, target, proto, extensible, flat);
 }
 
 /**
@@ -81,7 +82,7 @@ export function snapshot() {
   for (let i = 0; i < names.length; i++) {
     const descriptor = ObjectGetOwnPropertyDescriptor(global, names[i]);
     const value = descriptor && descriptor.value;
-    // The engine's own hooks (`__v8x…`) are kept on the global object but not walked.
+    // The engine's own hooks (`__v8x...`) are kept on the global object but not walked.
     if (typeof names[i] === "string" && StringPrototypeStartsWith(names[i], "__v8x")) continue;
     if ((typeof value === "function" || (typeof value === "object" && value !== null)) && value !== global) {
       record(value);
@@ -107,10 +108,13 @@ function same(a, b) {
 export function restore() {
   let clean = true;
   for (let r = 0; r < records.length; r++) {
-    const { target, proto, extensible, keys, descriptors, flat, known } = records[r];
+    if (firstChanged !== undefined) {
+      r = firstChanged(plan, r);
+      if (r < 0) break;
+    }
+    const { target, proto, extensible, keys, descriptors, known } = records[r];
     if (extensible && !ObjectIsExtensible(target)) return false;
     if (ObjectGetPrototypeOf(target) !== proto && !ObjectSetPrototypeOf(target, proto)) return false;
-    if (ownPropsUnchanged(target, flat)) continue;
     const now = ReflectOwnKeys(target);
     if (now.length !== keys.length || !sameKeys(now, keys)) {
       for (let i = 0; i < now.length; i++) {

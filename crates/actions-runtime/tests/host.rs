@@ -178,7 +178,7 @@ fn auth0_post_login_4_1_initialisation_errors_are_rethrown_on_invocation() {
 fn host_globals_are_not_reachable_from_action_code() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
             console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc,
-                         typeof __v8x_actions_own_props_unchanged].join(","));
+                         typeof __v8x_actions_first_changed].join(","));
         };"#);
     assert_eq!(
         inv.console[0].message,
@@ -343,6 +343,28 @@ fn changes_to_array_and_string_prototypes_are_undone() {
         flow_on(&mut host, &code);
         assert_eq!(flow_on(&mut host, checker), pristine, "after `{change}`");
     }
+}
+
+#[test]
+fn a_changed_prototype_is_put_back_and_lost_extensibility_is_caught() {
+    // The restore's scan skips an object only if its prototype and its
+    // extensibility are as recorded too, not just its own properties.
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let swap =
+        "Object.setPrototypeOf(Math, { injected: 1 }); Object.setPrototypeOf(Date.prototype, null);
+        exports.onExecutePostLogin = async () => {};";
+    let checker = r#"exports.onExecutePostLogin = async () => {
+        console.log([typeof Math.injected, Object.getPrototypeOf(Math) === Object.prototype,
+                     Object.getPrototypeOf(Date.prototype) === Object.prototype].join(','));
+    };"#;
+    flow_on(&mut host, swap);
+    assert_eq!(flow_on(&mut host, checker), ["undefined,true,true"]);
+    flow_on(
+        &mut host,
+        "Object.preventExtensions(JSON); exports.onExecutePostLogin = async () => {};",
+    );
+    assert!(host.begin_flow(1, None).is_err());
+    assert!(!host.is_reusable());
 }
 
 #[test]

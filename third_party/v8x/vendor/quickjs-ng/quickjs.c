@@ -61030,19 +61030,17 @@ static JSValue js_global_unescape(JSContext *ctx, JSValueConst this_val,
 
 /* global object */
 
-/* actions: __v8x_actions_own_props_unchanged(obj, flat) answers, without
-   allocating, whether the ordinary object `obj` still has exactly the own
-   properties recorded in `flat`, a fast array of quadruples
+/* actions: answers, without allocating, whether the ordinary object `p`
+   still has exactly the own properties recorded in `fp`, a fast array of
+   quadruples
    [key, flags, value or getter, setter] where flags are
    configurable 1 | writable 2 | enumerable 4 | accessor 16. Anything it cannot
    judge cheaply (exotic objects, array elements, lazily created or
    variable-reference properties) answers false, and the caller compares the
-   slow way. Used by the host to restore the realm between flows. */
-static JSValue js_actions_own_props_unchanged(JSContext *ctx,
-                                              JSValueConst this_val,
-                                              int argc, JSValueConst *argv)
+   slow way. */
+static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
+                                           JSObject *fp)
 {
-    JSObject *p, *fp;
     JSShape *sh;
     JSShapeProperty *prs;
     JSProperty *pr;
@@ -61050,13 +61048,8 @@ static JSValue js_actions_own_props_unchanged(JSContext *ctx,
     uint32_t n, i, count;
     int flags, want;
 
-    if (argc < 2 || JS_VALUE_GET_TAG(argv[0]) != JS_TAG_OBJECT ||
-        JS_VALUE_GET_TAG(argv[1]) != JS_TAG_OBJECT)
-        return JS_FALSE;
-    p = JS_VALUE_GET_OBJ(argv[0]);
-    fp = JS_VALUE_GET_OBJ(argv[1]);
     if (fp->class_id != JS_CLASS_ARRAY || !fp->fast_array)
-        return JS_FALSE;
+        return false;
     if (p->is_exotic) {
         /* Two exotic objects every flow would otherwise compare the slow
            way: Array.prototype, an array, while it has no elements, and
@@ -61065,21 +61058,21 @@ static JSValue js_actions_own_props_unchanged(JSContext *ctx,
            `length` is a shape property holding the length). */
         if (p->class_id == JS_CLASS_ARRAY) {
             if (!p->fast_array || p->u.array.count != 0)
-                return JS_FALSE;
+                return false;
         } else if (p->class_id == JS_CLASS_STRING) {
             if (JS_VALUE_GET_TAG(p->u.object_data) != JS_TAG_STRING ||
                 JS_VALUE_GET_STRING(p->u.object_data)->len != 0)
-                return JS_FALSE;
+                return false;
         } else {
-            return JS_FALSE;
+            return false;
         }
     } else if (p->fast_array && p->u.array.count != 0) {
-        return JS_FALSE;
+        return false;
     }
     n = fp->u.array.count;
     v = fp->u.array.u.values;
     if (n % 4 != 0)
-        return JS_FALSE;
+        return false;
     sh = p->shape;
     count = 0;
     for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
@@ -61087,11 +61080,11 @@ static JSValue js_actions_own_props_unchanged(JSContext *ctx,
             count++;
     }
     if (count != n / 4)
-        return JS_FALSE;
+        return false;
     for (i = 0; i < n; i += 4) {
         JSAtom atom;
         if (JS_VALUE_GET_TAG(v[i + 1]) != JS_TAG_INT)
-            return JS_FALSE;
+            return false;
         want = JS_VALUE_GET_INT(v[i + 1]);
         if ((JS_VALUE_GET_TAG(v[i]) == JS_TAG_STRING ||
              JS_VALUE_GET_TAG(v[i]) == JS_TAG_SYMBOL) &&
@@ -61106,43 +61099,90 @@ static JSValue js_actions_own_props_unchanged(JSContext *ctx,
             atom = JS_ValueToAtom(ctx, v[i]);
             if (atom == JS_ATOM_NULL) {
                 JS_FreeValue(ctx, JS_GetException(ctx));
-                return JS_FALSE;
+                return false;
             }
             prs = find_own_property(&pr, p, atom);
             JS_FreeAtom(ctx, atom);
         }
         if (!prs)
-            return JS_FALSE;
+            return false;
         switch (prs->flags & JS_PROP_TMASK) {
         case JS_PROP_NORMAL:
             flags = prs->flags & JS_PROP_C_W_E;
             if (flags != want || !js_same_value(ctx, pr->u.value, v[i + 2]))
-                return JS_FALSE;
+                return false;
             break;
         case JS_PROP_GETSET:
             flags = (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE)) | 16;
             if (flags != want)
-                return JS_FALSE;
+                return false;
             if (pr->u.getset.getter
                 ? (JS_VALUE_GET_TAG(v[i + 2]) != JS_TAG_OBJECT ||
                    JS_VALUE_GET_OBJ(v[i + 2]) != pr->u.getset.getter)
                 : !JS_IsUndefined(v[i + 2]))
-                return JS_FALSE;
+                return false;
             if (pr->u.getset.setter
                 ? (JS_VALUE_GET_TAG(v[i + 3]) != JS_TAG_OBJECT ||
                    JS_VALUE_GET_OBJ(v[i + 3]) != pr->u.getset.setter)
                 : !JS_IsUndefined(v[i + 3]))
-                return JS_FALSE;
+                return false;
             break;
         default:
-            return JS_FALSE;
+            return false;
         }
     }
-    return JS_TRUE;
+    return true;
+}
+
+/* actions: __v8x_actions_first_changed(plan, from): `plan` is a fast array
+   of quadruples [object, prototype, extensible, flat], one per object the
+   host recorded to restore the realm between flows. Returns the index of the
+   first quadruple at or after `from` whose object may have changed (its
+   prototype, its extensibility or, by js_actions_own_props_unchanged, its
+   own properties), or -1 if none did. The glue (js-runtime/05_isolation.js)
+   compares that object the slow way and asks again from the next one, so a
+   flow that changed nothing costs one call, without allocating. */
+static JSValue js_actions_first_changed(JSContext *ctx, JSValueConst this_val,
+                                        int argc, JSValueConst *argv)
+{
+    JSObject *plan, *p, *want_proto;
+    JSValue *v;
+    uint32_t n, r;
+    int32_t from;
+
+    if (argc < 2 || JS_VALUE_GET_TAG(argv[1]) != JS_TAG_INT)
+        return JS_NewInt32(ctx, 0);
+    from = JS_VALUE_GET_INT(argv[1]);
+    if (from < 0 || JS_VALUE_GET_TAG(argv[0]) != JS_TAG_OBJECT)
+        return JS_NewInt32(ctx, 0);
+    plan = JS_VALUE_GET_OBJ(argv[0]);
+    if (plan->class_id != JS_CLASS_ARRAY || !plan->fast_array ||
+        plan->u.array.count % 4 != 0)
+        return JS_NewInt32(ctx, from);
+    n = plan->u.array.count / 4;
+    for (r = from; r < n; r++) {
+        v = plan->u.array.u.values + 4 * r;
+        if (JS_VALUE_GET_TAG(v[0]) != JS_TAG_OBJECT ||
+            JS_VALUE_GET_TAG(v[3]) != JS_TAG_OBJECT)
+            return JS_NewInt32(ctx, r);
+        p = JS_VALUE_GET_OBJ(v[0]);
+        if (JS_VALUE_GET_TAG(v[1]) == JS_TAG_OBJECT)
+            want_proto = JS_VALUE_GET_OBJ(v[1]);
+        else if (JS_VALUE_GET_TAG(v[1]) == JS_TAG_NULL)
+            want_proto = NULL;
+        else
+            return JS_NewInt32(ctx, r);
+        if (p->class_id == JS_CLASS_PROXY || p->shape->proto != want_proto ||
+            (JS_VALUE_GET_TAG(v[2]) != JS_TAG_BOOL) ||
+            (JS_VALUE_GET_BOOL(v[2]) && !p->extensible) ||
+            !js_actions_own_props_unchanged(ctx, p, JS_VALUE_GET_OBJ(v[3])))
+            return JS_NewInt32(ctx, r);
+    }
+    return JS_NewInt32(ctx, -1);
 }
 
 static const JSCFunctionListEntry js_global_funcs[] = {
-    JS_CFUNC_DEF("__v8x_actions_own_props_unchanged", 2, js_actions_own_props_unchanged ),
+    JS_CFUNC_DEF("__v8x_actions_first_changed", 2, js_actions_first_changed ),
     JS_CFUNC_DEF("parseInt", 2, js_parseInt ),
     JS_CFUNC_DEF("parseFloat", 1, js_parseFloat ),
     JS_CFUNC_DEF("isNaN", 1, js_global_isNaN ),
