@@ -8,7 +8,7 @@ const { ObjectPrototypeToString, String, JSONStringify } = primordials;
 
 /**
  * Describes a thrown value: `{ name, message, stack, is_error }`.
- * A non-Error throw is reported with its string form (flow-file.md §3 decision 14).
+ * A non-Error throw is reported with its string form (flow-file.md section 3 decision 14).
  * @param {unknown} thrown
  * @returns {string} JSON
  */

@@ -1,5 +1,5 @@
 // @ts-check
-// Virtual time and seeded randomness (flow-file.md §1 `clock` and `seed`):
+// Virtual time and seeded randomness (flow-file.md section 1 `clock` and `seed`):
 // `Date.now()`, `new Date()` and `performance.now()` read the host's clock;
 // `Math.random` and `crypto.randomUUID` draw from a generator seeded per flow.
 

@@ -1,8 +1,8 @@
 // @ts-check
-// The `api` object an Action receives (auth0-post-login §2). Each method
+// The `api` object an Action receives (auth0-post-login section 2). Each method
 // forwards exactly the arguments it was given, as JSON, to one op; every rule
 // (validation, limits, MFA) is enforced in Rust by `actions_core`. Return
-// values follow §2.16: chainable methods return `api`, commands return
+// values follow section 2.16: chainable methods return `api`, commands return
 // nothing, the rest return what the core answers. Where Auth0 changes `event`
 // at once (transaction, session and refresh-token metadata, cookie mode), the
 // glue mirrors the accepted change into the running handler's `event`.

@@ -29,7 +29,7 @@ const SIGNATURE = (/** @type {string} */ handler) =>
   `Invalid function signature for the "${handler}" handler. Use "exports.${handler} = async function(event, api) { }" as the signature.`;
 
 /**
- * Runs a module's top-level code once (auth0-post-login §4.1).
+ * Runs a module's top-level code once (auth0-post-login section 4.1).
  * @param {number} index
  * @returns {string} "ok", "no-handler" or "init-error"
  */

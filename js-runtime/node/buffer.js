@@ -7,12 +7,12 @@ export default function create(require) {
   const port = require("buffer-port");
   const { Buffer } = port;
 
-  /** base64url → base64 with padding. @param {string} s */
+  /** base64url -> base64 with padding. @param {string} s */
   const fromUrl = (s) => {
     const base64 = String(s).replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
     return base64 + "=".repeat((4 - (base64.length % 4)) % 4);
   };
-  /** base64 → base64url without padding. @param {string} s */
+  /** base64 -> base64url without padding. @param {string} s */
   const toUrl = (s) => s.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   /** @param {unknown} encoding */
   const isUrl = (encoding) => typeof encoding === "string" && encoding.toLowerCase() === "base64url";

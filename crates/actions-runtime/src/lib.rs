@@ -26,7 +26,62 @@ pub use state::{ConsoleLine, CONSOLE_LIMIT_BYTES};
 #[cfg(all(not(feature = "quickjs"), not(feature = "v8")))]
 compile_error!("enable one JS engine backend: the `quickjs` (default) or the `v8` feature");
 
+use std::borrow::Cow;
+
+use deno_core::ExtensionFileSource;
 use ops::table_op_decls;
+
+/// Embeds files of `js-runtime/` as `ext:actions_runtime/<file>`.
+///
+/// deno_core's own `esm = [dir ...]` list records only each file's path at
+/// build time and reads the file whenever a runtime is made (it is meant for
+/// building snapshots), so a binary moved off its source tree could not start.
+macro_rules! embedded {
+    ($($file:literal),* $(,)?) => {
+        &[$(ExtensionFileSource::new(
+            concat!("ext:actions_runtime/", $file),
+            deno_core::ascii_str_include!(concat!("../../../js-runtime/", $file)),
+        )),*]
+    };
+}
+
+/// The glue, evaluated in every runtime (the entry point is `99_main.js`).
+const GLUE: &[ExtensionFileSource] = embedded![
+    "01_errors.js",
+    "02_console.js",
+    "03_determinism.js",
+    "04_api.js",
+    "05_isolation.js",
+    "06_node_globals.js",
+    "07_require.js",
+    "08_fetch.js",
+    "99_main.js",
+];
+
+/// The Node built-ins `require` offers, evaluated when an Action first
+/// requires one.
+const NODE_MODULES: &[ExtensionFileSource] = embedded![
+    "node/assert.js",
+    "node/buffer.js",
+    "node/crypto.js",
+    "node/os.js",
+    "node/timers.js",
+    "node/unavailable.js",
+    "node/url.js",
+    "node/util.js",
+    "node/vendor/base64-js.js",
+    "node/vendor/buffer.js",
+    "node/vendor/events.js",
+    "node/vendor/ieee754.js",
+    "node/vendor/inherits.js",
+    "node/vendor/path-browserify.js",
+    "node/vendor/punycode.js",
+    "node/vendor/querystring-es3.js",
+    "node/vendor/readable-stream.js",
+    "node/vendor/safe-buffer.js",
+    "node/vendor/string_decoder.js",
+    "node/vendor/util-deprecate.js",
+];
 
 deno_core::extension!(
     actions_runtime,
@@ -42,40 +97,58 @@ deno_core::extension!(
         ops::fetch::op_fetch,
     ],
     esm_entry_point = "ext:actions_runtime/99_main.js",
-    esm = [
-        dir "../../js-runtime",
-        "01_errors.js",
-        "02_console.js",
-        "03_determinism.js",
-        "04_api.js",
-        "05_isolation.js",
-        "06_node_globals.js",
-        "07_require.js",
-        "08_fetch.js",
-        "99_main.js",
-    ],
-    lazy_loaded_esm = [
-        dir "../../js-runtime",
-        "node/assert.js",
-        "node/buffer.js",
-        "node/crypto.js",
-        "node/os.js",
-        "node/timers.js",
-        "node/unavailable.js",
-        "node/url.js",
-        "node/util.js",
-        "node/vendor/base64-js.js",
-        "node/vendor/buffer.js",
-        "node/vendor/events.js",
-        "node/vendor/ieee754.js",
-        "node/vendor/inherits.js",
-        "node/vendor/path-browserify.js",
-        "node/vendor/punycode.js",
-        "node/vendor/querystring-es3.js",
-        "node/vendor/readable-stream.js",
-        "node/vendor/safe-buffer.js",
-        "node/vendor/string_decoder.js",
-        "node/vendor/util-deprecate.js",
-    ],
     state = |state| state.put(state::HostState::default()),
+    customizer = |ext: &mut deno_core::Extension| {
+        ext.esm_files = Cow::Borrowed(GLUE);
+        ext.lazy_loaded_esm_files = Cow::Borrowed(NODE_MODULES);
+    },
 );
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    #[test]
+    fn every_glue_file_is_embedded_in_the_binary() {
+        let extension = crate::actions_runtime::init();
+        let files: Vec<_> = extension
+            .esm_files
+            .iter()
+            .chain(extension.lazy_loaded_esm_files.iter())
+            .collect();
+        for file in &files {
+            // Anything but an embedded file is read from the source tree
+            // when a runtime is made.
+            assert_eq!(
+                format!("{:?}", file.code),
+                "IncludedInBinary(..)",
+                "{}",
+                file.specifier
+            );
+        }
+        let listed: BTreeSet<String> = files
+            .iter()
+            .map(|file| {
+                file.specifier
+                    .trim_start_matches("ext:actions_runtime/")
+                    .to_owned()
+            })
+            .collect();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../js-runtime");
+        let mut on_disk = BTreeSet::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "js") {
+                    let relative = path.strip_prefix(&root).unwrap();
+                    on_disk.insert(relative.to_string_lossy().into_owned());
+                }
+            }
+        }
+        assert_eq!(listed, on_disk, "js-runtime/ and the embedded files differ");
+    }
+}
