@@ -13,7 +13,7 @@ use actions_core::{
 use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
-use crate::event::invocation_event;
+use crate::event::invocation_event_json;
 use crate::report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
@@ -117,14 +117,14 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         let mut handler = EXECUTE;
         loop {
             let seen = transaction.begin(&spec.name, position, handler);
-            let event = invocation_event(&flow.base_event, &seen, &spec.secrets);
+            let event = invocation_event_json(&flow.base_event, &seen, &spec.secrets);
             let now = clock.now_ms();
             transaction.set_now(now);
             host.set_virtual_now(flow.clock_ms.map(|_| now));
             let (returned, invocation) = host.invoke(
                 indices[position],
                 handler,
-                event.to_string(),
+                event,
                 transaction,
                 budget.saturating_sub(spent),
             );
