@@ -322,7 +322,8 @@ fn changes_to_array_and_string_prototypes_are_undone() {
     let checker = r#"exports.onExecutePostLogin = async () => {
         console.log(JSON.stringify([[][0], [][5000], Array.prototype.length, [1].map((x) => x + 1)[0],
                                     'a'.padEnd(3, '-'), 'extra' in String.prototype,
-                                    Object.getOwnPropertyNames(Array.prototype).length]));
+                                    Object.getOwnPropertyNames(Array.prototype).length,
+                                    [...[7]][0], Object.prototype.toString.call(Math)]));
     };"#;
     let pristine = flow_on(&mut host, checker);
     assert!(
@@ -338,6 +339,9 @@ fn changes_to_array_and_string_prototypes_are_undone() {
         "Object.defineProperty(Array.prototype, 'map', { value: function () { return ['hacked']; } });",
         "String.prototype.padEnd = function () { return 'hacked'; };",
         "String.prototype.extra = 1;",
+        // Symbol keys, which the check pairs after the string keys.
+        "Array.prototype[Symbol.iterator] = function* () { yield 'hacked'; };",
+        "Object.defineProperty(Math, Symbol.toStringTag, { value: 'Hacked' });",
     ] {
         let code = format!("{change} exports.onExecutePostLogin = async () => {{}};");
         flow_on(&mut host, &code);

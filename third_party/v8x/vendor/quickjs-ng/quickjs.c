@@ -61030,12 +61030,86 @@ static JSValue js_global_unescape(JSContext *ctx, JSValueConst this_val,
 
 /* global object */
 
+/* actions: whether own property `prs` (value or accessors `pr`) is as the
+   recorded quadruple `v` says: [key, flags, value or getter, setter] where
+   flags are configurable 1 | writable 2 | enumerable 4 | accessor 16. */
+static bool js_actions_prop_unchanged(JSContext *ctx, JSShapeProperty *prs,
+                                      JSProperty *pr, JSValue *v)
+{
+    int flags, want;
+
+    if (JS_VALUE_GET_TAG(v[1]) != JS_TAG_INT)
+        return false;
+    want = JS_VALUE_GET_INT(v[1]);
+    switch (prs->flags & JS_PROP_TMASK) {
+    case JS_PROP_NORMAL:
+        flags = prs->flags & JS_PROP_C_W_E;
+        return flags == want && js_same_value(ctx, pr->u.value, v[2]);
+    case JS_PROP_GETSET:
+        flags = (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE)) | 16;
+        if (flags != want)
+            return false;
+        if (pr->u.getset.getter
+            ? (JS_VALUE_GET_TAG(v[2]) != JS_TAG_OBJECT ||
+               JS_VALUE_GET_OBJ(v[2]) != pr->u.getset.getter)
+            : !JS_IsUndefined(v[2]))
+            return false;
+        if (pr->u.getset.setter
+            ? (JS_VALUE_GET_TAG(v[3]) != JS_TAG_OBJECT ||
+               JS_VALUE_GET_OBJ(v[3]) != pr->u.getset.setter)
+            : !JS_IsUndefined(v[3]))
+            return false;
+        return true;
+    default:
+        /* Lazily created or variable-reference properties. */
+        return false;
+    }
+}
+
+/* actions: pairs the `n` values of recorded quadruples `v` with the shape's
+   properties in the order Reflect.ownKeys lists them for an ordinary object
+   without index keys: string keys in shape order, then symbols in shape
+   order. A recorded key is an atom's own string (Reflect.ownKeys returns
+   them), so a pair is checked by address, with no lookup. Returns 1 when
+   every pair matches and is unchanged, 0 when a paired property changed,
+   and -1 when the keys do not pair up this way (the caller then looks each
+   key up). */
+static int js_actions_props_in_order(JSContext *ctx, JSObject *p, JSValue *v,
+                                     uint32_t n)
+{
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs;
+    JSAtomStruct *key;
+    uint32_t i = 0, j;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (j = 0, prs = get_shape_prop(sh); j < sh->prop_count; j++, prs++) {
+            if (prs->atom == JS_ATOM_NULL)
+                continue;
+            if (__JS_AtomIsTaggedInt(prs->atom))
+                return -1;
+            key = ctx->rt->atom_array[prs->atom];
+            if (key->atom_type == JS_ATOM_TYPE_PRIVATE)
+                return -1;
+            if ((key->atom_type != JS_ATOM_TYPE_STRING) != (pass == 1))
+                continue;
+            if (i >= n || (JS_VALUE_GET_TAG(v[i]) != JS_TAG_STRING &&
+                           JS_VALUE_GET_TAG(v[i]) != JS_TAG_SYMBOL) ||
+                JS_VALUE_GET_PTR(v[i]) != key)
+                return -1;
+            if (!js_actions_prop_unchanged(ctx, prs, &p->prop[j], v + i))
+                return 0;
+            i += 4;
+        }
+    }
+    return i == n ? 1 : -1;
+}
+
 /* actions: answers, without allocating, whether the ordinary object `p`
    still has exactly the own properties recorded in `fp`, a fast array of
-   quadruples
-   [key, flags, value or getter, setter] where flags are
-   configurable 1 | writable 2 | enumerable 4 | accessor 16. Anything it cannot
-   judge cheaply (exotic objects, array elements, lazily created or
+   quadruples (see js_actions_prop_unchanged). Anything it cannot judge
+   cheaply (exotic objects, array elements, lazily created or
    variable-reference properties) answers false, and the caller compares the
    slow way. */
 static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
@@ -61046,7 +61120,6 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
     JSProperty *pr;
     JSValue *v;
     uint32_t n, i, count;
-    int flags, want;
 
     if (fp->class_id != JS_CLASS_ARRAY || !fp->fast_array)
         return false;
@@ -61081,16 +61154,18 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
     }
     if (count != n / 4)
         return false;
+    switch (js_actions_props_in_order(ctx, p, v, n)) {
+    case 1:
+        return true;
+    case 0:
+        return false;
+    }
     for (i = 0; i < n; i += 4) {
         JSAtom atom;
-        if (JS_VALUE_GET_TAG(v[i + 1]) != JS_TAG_INT)
-            return false;
-        want = JS_VALUE_GET_INT(v[i + 1]);
         if ((JS_VALUE_GET_TAG(v[i]) == JS_TAG_STRING ||
              JS_VALUE_GET_TAG(v[i]) == JS_TAG_SYMBOL) &&
             JS_VALUE_GET_STRING(v[i])->atom_type != 0) {
-            /* The key is an atom's own string, as the recorded keys are
-               (Reflect.ownKeys returns them): find its index from the
+            /* The key is an atom's own string: find its index from the
                stored hash instead of hashing the string again. The record
                holds the string, so the atom stays alive. */
             atom = js_get_atom_index(ctx->rt, JS_VALUE_GET_STRING(v[i]));
@@ -61104,32 +61179,8 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
             prs = find_own_property(&pr, p, atom);
             JS_FreeAtom(ctx, atom);
         }
-        if (!prs)
+        if (!prs || !js_actions_prop_unchanged(ctx, prs, pr, v + i))
             return false;
-        switch (prs->flags & JS_PROP_TMASK) {
-        case JS_PROP_NORMAL:
-            flags = prs->flags & JS_PROP_C_W_E;
-            if (flags != want || !js_same_value(ctx, pr->u.value, v[i + 2]))
-                return false;
-            break;
-        case JS_PROP_GETSET:
-            flags = (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE)) | 16;
-            if (flags != want)
-                return false;
-            if (pr->u.getset.getter
-                ? (JS_VALUE_GET_TAG(v[i + 2]) != JS_TAG_OBJECT ||
-                   JS_VALUE_GET_OBJ(v[i + 2]) != pr->u.getset.getter)
-                : !JS_IsUndefined(v[i + 2]))
-                return false;
-            if (pr->u.getset.setter
-                ? (JS_VALUE_GET_TAG(v[i + 3]) != JS_TAG_OBJECT ||
-                   JS_VALUE_GET_OBJ(v[i + 3]) != pr->u.getset.setter)
-                : !JS_IsUndefined(v[i + 3]))
-                return false;
-            break;
-        default:
-            return false;
-        }
     }
     return true;
 }
