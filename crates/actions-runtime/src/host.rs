@@ -138,7 +138,13 @@ pub struct Host {
     /// The heap cap in MiB.
     memory_mb: usize,
     /// Compiled module wrappers by file name and code (see [`Host::load`]).
-    compiled: std::collections::HashMap<String, v8::Global<v8::Value>>,
+    /// Compiled module wrappers by file, then by code: only the file name
+    /// is hashed, the code compared.
+    compiled: std::collections::HashMap<String, Vec<(String, v8::Global<v8::Value>)>>,
+    /// How many wrappers `compiled` holds.
+    compiled_count: usize,
+    /// Each Action folder's canonical form, worked out once per runtime.
+    canonical_dirs: std::collections::HashMap<std::path::PathBuf, std::path::PathBuf>,
     /// False once something happened that a new flow must not inherit: an
     /// execution that ran out of time with requests still pending, or a
     /// change to the intrinsics that could not be undone.
@@ -202,6 +208,8 @@ impl Host {
             watchdog,
             loaded: Vec::new(),
             compiled: Default::default(),
+            compiled_count: 0,
+            canonical_dirs: Default::default(),
             module_dirs: Vec::new(),
             memory_mb: options.memory_mb,
             reusable: true,
@@ -331,9 +339,12 @@ impl Host {
         // same file and code reuses the module wrapper function, which the
         // glue froze when it was first registered (so no flow can leave
         // state on it for the next).
-        let key = format!("{}\0{}", source.file, source.code);
-        let wrapper = match self.compiled.get(&key) {
-            Some(wrapper) => wrapper.clone(),
+        let known = self
+            .compiled
+            .get(&source.file)
+            .and_then(|wrappers| wrappers.iter().find(|(code, _)| *code == source.code));
+        let wrapper = match known {
+            Some((_, wrapper)) => wrapper.clone(),
             None => {
                 let code = source
                     .code
@@ -344,17 +355,32 @@ impl Host {
                     Ok(wrapper) => wrapper,
                     Err(error) => return Err(syntax_error(&source.file, &error)),
                 };
-                if self.compiled.len() >= COMPILED_LIMIT {
+                if self.compiled_count >= COMPILED_LIMIT {
                     self.compiled.clear();
+                    self.compiled_count = 0;
                 }
-                self.compiled.insert(key, wrapper.clone());
+                self.compiled
+                    .entry(source.file.clone())
+                    .or_default()
+                    .push((source.code.clone(), wrapper.clone()));
+                self.compiled_count += 1;
                 wrapper
             }
         };
         let index = self.loaded.len();
         self.loaded.push(Loaded::default());
-        self.module_dirs.push(source.dir.clone());
-        let roots = crate::modules::ModuleRoots::new(self.module_dirs.iter().cloned());
+        let dir = self
+            .canonical_dirs
+            .entry(source.dir.clone())
+            .or_insert_with(|| {
+                source
+                    .dir
+                    .canonicalize()
+                    .unwrap_or_else(|_| source.dir.clone())
+            })
+            .clone();
+        self.module_dirs.push(dir);
+        let roots = crate::modules::ModuleRoots::canonical(self.module_dirs.clone());
         self.with_state(|host| host.module_roots = roots);
         let dir = source.dir.display().to_string();
         let args = js_args!(&mut self.runtime, |scope| [

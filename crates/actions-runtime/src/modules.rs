@@ -28,11 +28,8 @@ pub(crate) struct ModuleRoots {
 }
 
 impl ModuleRoots {
-    pub(crate) fn new(roots: impl IntoIterator<Item = PathBuf>) -> Self {
-        let mut roots: Vec<PathBuf> = roots
-            .into_iter()
-            .map(|r| r.canonicalize().unwrap_or(r))
-            .collect();
+    /// From folders already in canonical form.
+    pub(crate) fn canonical(mut roots: Vec<PathBuf>) -> Self {
         roots.sort();
         roots.dedup();
         ModuleRoots { roots }
@@ -275,7 +272,7 @@ mod tests {
     }
 
     fn resolve_in(dir: &Path, from: &str, request: &str) -> Result<String, ResolveError> {
-        let roots = ModuleRoots::new([dir.join("app")]);
+        let roots = ModuleRoots::canonical(vec![dir.join("app").canonicalize().unwrap()]);
         let root = dir.canonicalize().unwrap();
         resolve(&dir.join(from), request, &roots)
             .map(|r| r.path.strip_prefix(&root).unwrap().display().to_string())
