@@ -143,8 +143,15 @@ pub(crate) fn invocation_event_json(
     if let Some(prompt) = &seen.prompt {
         replace.push(("prompt", Part::Value(prompt)));
     }
-    let base_secrets = object(base.get("secrets")).unwrap_or(&empty);
-    replace.push(("secrets", Part::Secrets(base_secrets, secrets)));
+    // The event's secrets, then the Action's own over them.
+    let secrets = Overlay {
+        base: object(base.get("secrets")).unwrap_or(&empty),
+        replace: secrets
+            .iter()
+            .map(|(key, secret)| (key.as_str(), Part::Str(secret)))
+            .collect(),
+    };
+    replace.push(("secrets", Part::Object(secrets)));
     serde_json::to_string(&Overlay { base, replace }).expect("an event serialises")
 }
 
@@ -156,7 +163,7 @@ fn object(value: Option<&Value>) -> Option<&Map<String, Value>> {
 /// and those `base` lacks added at the end, in order.
 struct Overlay<'a> {
     base: &'a Map<String, Value>,
-    replace: Vec<(&'static str, Part<'a>)>,
+    replace: Vec<(&'a str, Part<'a>)>,
 }
 
 enum Part<'a> {
@@ -164,8 +171,7 @@ enum Part<'a> {
     Values(&'a [Value]),
     Map(&'a Map<String, Value>),
     Object(Overlay<'a>),
-    /// The event's secrets, then the Action's own over them.
-    Secrets(&'a Map<String, Value>, &'a BTreeMap<String, String>),
+    Str(&'a str),
 }
 
 impl Serialize for Overlay<'_> {
@@ -193,21 +199,7 @@ impl Serialize for Part<'_> {
             Part::Values(values) => values.serialize(serializer),
             Part::Map(map) => map.serialize(serializer),
             Part::Object(overlay) => overlay.serialize(serializer),
-            Part::Secrets(base, own) => {
-                let mut map = serializer.serialize_map(None)?;
-                for (key, value) in *base {
-                    match own.get(key) {
-                        Some(secret) => map.serialize_entry(key, secret)?,
-                        None => map.serialize_entry(key, value)?,
-                    }
-                }
-                for (key, secret) in *own {
-                    if !base.contains_key(key) {
-                        map.serialize_entry(key, secret)?;
-                    }
-                }
-                map.end()
-            }
+            Part::Str(text) => text.serialize(serializer),
         }
     }
 }
