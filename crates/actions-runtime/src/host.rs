@@ -141,8 +141,6 @@ pub struct Host {
     /// Compiled module wrappers by file, then by code: only the file name
     /// is hashed, the code compared.
     compiled: std::collections::HashMap<String, Vec<(String, v8::Global<v8::Value>)>>,
-    /// How many wrappers `compiled` holds.
-    compiled_count: usize,
     /// Each Action folder's canonical form, worked out once per runtime.
     canonical_dirs: std::collections::HashMap<std::path::PathBuf, std::path::PathBuf>,
     /// False once something happened that a new flow must not inherit: an
@@ -208,7 +206,6 @@ impl Host {
             watchdog,
             loaded: Vec::new(),
             compiled: Default::default(),
-            compiled_count: 0,
             canonical_dirs: Default::default(),
             module_dirs: Vec::new(),
             memory_mb: options.memory_mb,
@@ -355,15 +352,13 @@ impl Host {
                     Ok(wrapper) => wrapper,
                     Err(error) => return Err(syntax_error(&source.file, &error)),
                 };
-                if self.compiled_count >= COMPILED_LIMIT {
+                if self.compiled.values().map(Vec::len).sum::<usize>() >= COMPILED_LIMIT {
                     self.compiled.clear();
-                    self.compiled_count = 0;
                 }
                 self.compiled
                     .entry(source.file.clone())
                     .or_default()
                     .push((source.code.clone(), wrapper.clone()));
-                self.compiled_count += 1;
                 wrapper
             }
         };
