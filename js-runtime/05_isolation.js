@@ -39,11 +39,11 @@ delete (/** @type {any} */ (globalThis)).__v8x_actions_first_changed;
 const plan = [];
 
 /**
- * `descriptors[i]` belongs to `keys[i]`; `flat` holds, per key, the
- * quadruple [key, flags, value or getter, setter] `firstChanged` reads;
- * `known` answers "was this key there?".
+ * `descriptors[i]` belongs to `keys[i]`; `known` answers "was this key
+ * there?". The same object's `flat` in `plan` holds, per key, the quadruple
+ * [key, flags, value or getter, setter] `firstChanged` reads.
  * @typedef {{ target: object, proto: object | null, extensible: boolean,
- *   keys: (string | symbol)[], descriptors: PropertyDescriptor[], flat: unknown[],
+ *   keys: (string | symbol)[], descriptors: PropertyDescriptor[],
  *   known: Set<string | symbol> }} Record
  * @type {Record[]}
  */
@@ -67,7 +67,7 @@ function record(target) {
   }
   const proto = ObjectGetPrototypeOf(target);
   const extensible = ObjectIsExtensible(target);
-  ArrayPrototypePush(records, { target, proto, extensible, keys, descriptors, flat, known });
+  ArrayPrototypePush(records, { target, proto, extensible, keys, descriptors, known });
   ArrayPrototypePush(plan, target, proto, extensible, flat);
 }
 
