@@ -14,7 +14,58 @@ import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
 import { cancelAllTimers, install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin, resetModules } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
-const { JSONParse, ObjectFreeze, ObjectIsFrozen, ObjectPrototypeToString, FunctionPrototypeCall, Error } = primordials;
+const { JSONParse, ObjectCreate, ObjectFreeze, ObjectIsFrozen, ObjectPrototypeToString, FunctionPrototypeCall, Error } =
+  primordials;
+
+/**
+ * The patched QuickJS engine's deep copy of a value `JSON.parse` made
+ * (third_party/README.md, change 10), or undefined on other engines.
+ * @type {((value: unknown) => any) | undefined}
+ */
+const cloneJson = /** @type {any} */ (globalThis).__v8x_actions_clone_json;
+delete (/** @type {any} */ (globalThis)).__v8x_actions_clone_json;
+/**
+ * Parsed templates of events the host sent, by id. No script can reach them:
+ * handlers get copies. A null prototype, so storing one can never reach a
+ * setter a handler put on `Object.prototype`.
+ * @type {Record<number, any>}
+ */
+let templates = ObjectCreate(null);
+/** The token of the last plan built in full (0: none). */
+let finished = 0;
+
+/**
+ * The running handler's event, built from the host's plan
+ * (crates/actions-runtime/src/event_plan.rs): `[token, reset, id, kind,
+ * ...]`. Kind -1: the rest is the whole event, kept as template `id` (unless
+ * -1). Kind 0: the rest are changed leaves `n, k1..kn, value`, set in
+ * template `id` before it is copied. Either way the result is what
+ * `JSON.parse` of the event's text gives.
+ * @returns {any}
+ */
+function hostEvent() {
+  if (cloneJson === undefined) return JSONParse(op_host_event(-1));
+  const plan = JSONParse(op_host_event(finished));
+  if (plan[1] === 1) templates = ObjectCreate(null);
+  const id = plan[2];
+  let event;
+  if (plan[3] === -1) {
+    event = plan[4];
+    if (id !== -1) templates[id] = cloneJson(event);
+  } else {
+    const template = templates[id];
+    for (let i = 4; i < plan.length; ) {
+      const n = plan[i];
+      let target = template;
+      for (let j = 1; j < n; j++) target = target[plan[i + j]];
+      target[plan[i + n]] = plan[i + n + 1];
+      i += n + 2;
+    }
+    event = cloneJson(template);
+  }
+  finished = plan[0];
+  return event;
+}
 
 /**
  * @typedef {{ wrapper: Function, file: string, dir: string, exports: any, initError: unknown, initialized: boolean }} ActionModule
@@ -69,7 +120,7 @@ async function invoke(index, handler) {
     if (ObjectPrototypeToString(fn) !== "[object AsyncFunction]") {
       throw new Error(SIGNATURE(handler));
     }
-    const event = JSONParse(op_host_event());
+    const event = hostEvent();
     currentEvent = event;
     await FunctionPrototypeCall(fn, mod.exports, event, api);
   } catch (e) {

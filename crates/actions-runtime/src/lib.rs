@@ -10,6 +10,7 @@
 #![deny(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod event_plan;
 mod host;
 mod http;
 mod modules;

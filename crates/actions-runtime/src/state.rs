@@ -56,6 +56,8 @@ impl Console {
 pub(crate) struct HostState {
     pub(crate) transaction: Option<Transaction>,
     pub(crate) event_json: String,
+    /// The event parts the glue holds templates of.
+    pub(crate) event_templates: crate::event_plan::EventTemplates,
     /// Virtual time in ms since the epoch, or `None` for the system clock.
     pub(crate) virtual_now_ms: Option<f64>,
     pub(crate) seed: u32,

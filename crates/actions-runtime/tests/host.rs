@@ -178,11 +178,11 @@ fn auth0_post_login_4_1_initialisation_errors_are_rethrown_on_invocation() {
 fn host_globals_are_not_reachable_from_action_code() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
             console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc,
-                         typeof __v8x_actions_first_changed].join(","));
+                         typeof __v8x_actions_first_changed, typeof __v8x_actions_clone_json].join(","));
         };"#);
     assert_eq!(
         inv.console[0].message,
-        "undefined,undefined,undefined,undefined,undefined"
+        "undefined,undefined,undefined,undefined,undefined,undefined"
     );
 }
 
@@ -260,6 +260,111 @@ fn flow_on(host: &mut Host, code: &str) -> Vec<String> {
     let inv = invoke_flow(host, code, BUDGET);
     assert_eq!(inv.failure, None);
     inv.console.into_iter().map(|line| line.message).collect()
+}
+
+/// A large event, with `user_id`, the factors and a key of its own varying.
+fn big_event(user_id: &str, factors: serde_json::Value, extra: Option<&str>) -> String {
+    let mut event = json!({
+        "tenant": { "id": "local" },
+        "request": {
+            "ip": "13.33.86.47",
+            "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)",
+            "geoip": { "cityName": "Bellevue", "countryCode": "US", "latitude": 47.61, "longitude": -122.2 },
+            "query": { "a": "b", "__proto__": { "polluted": true } }
+        },
+        "user": {
+            "user_id": user_id,
+            "email": "jane@example.com",
+            "picture": "https://s.gravatar.com/avatar/jane-with-a-long-enough-address.png",
+            "enrolledFactors": factors,
+            "identities": [{ "connection": "Username-Password-Authentication", "user_id": user_id }],
+            "app_metadata": { "roles": ["admin"], "nested": { "deep": [1, 2.5, { "x": null }] } },
+        },
+        "secrets": {}
+    });
+    if let Some(extra) = extra {
+        event[extra] = json!({ "flag": true });
+    }
+    event.to_string()
+}
+
+/// Events are sent as changes to a template the glue copies
+/// (crates/actions-runtime/src/event_plan.rs). Each handler must still get
+/// what `JSON.parse` of its event gives: the same keys in the same order,
+/// plain writable data, and its own objects, whatever an earlier handler did
+/// to its own event or to `Object.prototype`.
+#[test]
+fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let describe = r#"
+        const plain = (o) => Object.getPrototypeOf(o) === (Array.isArray(o) ? Array.prototype : Object.prototype)
+            && Object.isExtensible(o)
+            && Object.entries(Object.getOwnPropertyDescriptors(o)).every(([k, d]) =>
+                d.writable && (d.enumerable || (Array.isArray(o) && k === 'length'))
+                && d.configurable !== (Array.isArray(o) && k === 'length')
+                && (d.value === null || typeof d.value !== 'object' || plain(d.value)));
+        const own = Object.getOwnPropertyDescriptor(event.request.query, '__proto__');
+        console.log(JSON.stringify(event), plain(event), own && own.value.polluted);
+    "#;
+    let vandal = format!(
+        "exports.onExecutePostLogin = async (event) => {{ {describe}
+            event.user.enrolledFactors.push({{ type: 'sms' }});
+            event.user.app_metadata.nested.deep[2].x = 'changed';
+            event.request.geoip.cityName = 'Elsewhere';
+            delete event.tenant;
+            event.added = 1;
+            Object.freeze(event.request);
+            Object.setPrototypeOf(event.user.identities[0], null);
+        }};"
+    );
+    let trap = r#"
+        for (const key of ['user', 'request', 'enrolledFactors', 'cityName', 'x', '0', '1', '2', '3']) {
+            Object.defineProperty(Object.prototype, key, {
+                get() { throw new Error('getter ' + key); }, set() { throw new Error('setter ' + key); }, configurable: true,
+            });
+        }
+    "#;
+    let events = [
+        big_event("auth0|1", json!([]), None),
+        big_event("auth0|1", json!([{ "type": "otp" }]), None),
+        big_event("auth0|2", json!([{ "type": "otp" }]), Some("extra")),
+        big_event(
+            "auth0|2",
+            json!([{ "type": "otp" }, { "type": "email" }]),
+            None,
+        ),
+        big_event("auth0|3", json!([]), None),
+    ];
+    host.begin_flow(1, Some(0)).unwrap();
+    let vandal = host.load(&source(&vandal), BUDGET).unwrap();
+    let trap = host
+        .load(
+            &source(&format!(
+                "exports.onExecutePostLogin = async (event) => {{ {trap} }};"
+            )),
+            BUDGET,
+        )
+        .unwrap();
+    for (i, event) in events.iter().enumerate() {
+        if i == 2 {
+            let mut tx = transaction();
+            tx.begin("trap", 0, "onExecutePostLogin");
+            let (_, inv) = host.invoke(trap, "onExecutePostLogin", "{}".into(), tx, BUDGET);
+            assert_eq!(inv.failure, None);
+        }
+        let mut tx = transaction();
+        tx.begin("vandal", 0, "onExecutePostLogin");
+        let (_, inv) = host.invoke(vandal, "onExecutePostLogin", event.clone(), tx, BUDGET);
+        assert_eq!(inv.failure, None, "event {i}");
+        let want = serde_json::from_str::<serde_json::Value>(event)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            inv.console[0].message,
+            format!("{want} true true"),
+            "event {i}"
+        );
+    }
 }
 
 #[test]

@@ -6,10 +6,19 @@ use deno_core::{op2, OpState};
 
 use crate::state::HostState;
 
+/// The running handler's event: the plan the glue builds it from
+/// (`event_plan.rs`), given the token of the last plan it finished; or, for
+/// a negative token (an engine without the template copy), the event's JSON
+/// itself.
 #[op2]
 #[string]
-pub(crate) fn op_host_event(state: &mut OpState) -> String {
-    std::mem::take(&mut state.borrow_mut::<HostState>().event_json)
+pub(crate) fn op_host_event(state: &mut OpState, finished: i32) -> String {
+    let host = state.borrow_mut::<HostState>();
+    let event = std::mem::take(&mut host.event_json);
+    if finished < 0 {
+        return event;
+    }
+    host.event_templates.plan(&event, finished)
 }
 
 #[op2(fast)]

@@ -61232,8 +61232,89 @@ static JSValue js_actions_first_changed(JSContext *ctx, JSValueConst this_val,
     return JS_NewInt32(ctx, -1);
 }
 
+/* actions: a deep copy of `v`, a value JSON.parse made that no script has
+   been able to reach since (the glue keeps such values as templates of event
+   parts, js-runtime/99_main.js). Ordinary objects are copied onto the same
+   shape, so the copy costs an allocation and a value per property, with no
+   key lookup; arrays are copied as fast arrays, and strings are shared
+   (they are immutable). A copy is as a fresh JSON.parse of the same text
+   would be: same keys in the same order, same prototypes, writable,
+   enumerable, configurable and extensible. Anything JSON.parse cannot make
+   throws a TypeError instead of being copied. */
+static JSValue js_actions_clone_json_value(JSContext *ctx, JSValueConst v)
+{
+    JSObject *p, *q;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    JSValue copy, e;
+    uint32_t i, len;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return js_dup(v);
+    if (js_check_stack_overflow(ctx->rt, 0))
+        return JS_ThrowStackOverflow(ctx);
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id == JS_CLASS_ARRAY) {
+        if (!p->fast_array || p->shape->prop_count != 1)
+            goto unsupported;
+        len = p->u.array.count;
+        copy = js_allocate_fast_array(ctx, len);
+        if (JS_IsException(copy))
+            return copy;
+        q = JS_VALUE_GET_OBJ(copy);
+        for (i = 0; i < len; i++) {
+            /* Re-read the source each time: a copy can run the GC, which
+               does not move values, but keep no pointer across it. */
+            e = js_actions_clone_json_value(ctx, p->u.array.u.values[i]);
+            if (JS_IsException(e)) {
+                JS_FreeValue(ctx, copy);
+                return e;
+            }
+            q->u.array.u.values[i] = e;
+        }
+        return copy;
+    }
+    if (p->class_id != JS_CLASS_OBJECT || p->is_exotic || p->fast_array ||
+        !p->extensible)
+        goto unsupported;
+    sh = p->shape;
+    for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
+        if ((prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL ||
+            (prs->atom != JS_ATOM_NULL &&
+             (prs->flags & JS_PROP_C_W_E) != JS_PROP_C_W_E))
+            goto unsupported;
+    }
+    copy = JS_NewObjectFromShape(ctx, js_dup_shape(sh), JS_CLASS_OBJECT, NULL);
+    if (JS_IsException(copy))
+        return copy;
+    q = JS_VALUE_GET_OBJ(copy);
+    for (i = 0; i < sh->prop_count; i++)
+        q->prop[i].u.value = JS_UNDEFINED;
+    for (i = 0; i < sh->prop_count; i++) {
+        e = js_actions_clone_json_value(ctx, p->prop[i].u.value);
+        if (JS_IsException(e)) {
+            JS_FreeValue(ctx, copy);
+            return e;
+        }
+        q->prop[i].u.value = e;
+    }
+    return copy;
+ unsupported:
+    return JS_ThrowTypeError(ctx, "not a value JSON.parse makes");
+}
+
+/* actions: __v8x_actions_clone_json(value), see js_actions_clone_json_value. */
+static JSValue js_actions_clone_json(JSContext *ctx, JSValueConst this_val,
+                                     int argc, JSValueConst *argv)
+{
+    if (argc < 1)
+        return JS_UNDEFINED;
+    return js_actions_clone_json_value(ctx, argv[0]);
+}
+
 static const JSCFunctionListEntry js_global_funcs[] = {
     JS_CFUNC_DEF("__v8x_actions_first_changed", 2, js_actions_first_changed ),
+    JS_CFUNC_DEF("__v8x_actions_clone_json", 1, js_actions_clone_json ),
     JS_CFUNC_DEF("parseInt", 2, js_parseInt ),
     JS_CFUNC_DEF("parseFloat", 1, js_parseFloat ),
     JS_CFUNC_DEF("isNaN", 1, js_global_isNaN ),
