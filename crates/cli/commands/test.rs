@@ -18,6 +18,42 @@ use serde_json::json;
 
 use crate::render::{self, style::Paint};
 
+/// Standard output for the per-flow lines. A terminal gets each line as it
+/// comes. A pipe or file gets them in blocks, flushed at least every
+/// [`Output::LIVE`] so a CI log still moves: a write per line cost about 7 %
+/// of a 1,000-flow suite (BENCHMARKS.md).
+struct Output {
+    writer: std::io::BufWriter<std::io::Stdout>,
+    live: bool,
+    flushed: Instant,
+}
+
+impl Output {
+    const LIVE: std::time::Duration = std::time::Duration::from_millis(200);
+
+    fn new() -> Output {
+        Output {
+            writer: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            live: std::io::stdout().is_terminal(),
+            flushed: Instant::now(),
+        }
+    }
+
+    fn line(&mut self, text: std::fmt::Arguments) {
+        let _ = self.writer.write_fmt(text);
+        if self.live || self.flushed.elapsed() >= Self::LIVE {
+            let _ = self.writer.flush();
+            self.flushed = Instant::now();
+        }
+    }
+
+    /// Flushes what is left, and gives standard output back.
+    fn finish(mut self) -> std::io::Stdout {
+        let _ = self.writer.flush();
+        std::io::stdout()
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct TestArgs {
     /// Flow files, or folders searched for `*.flow.json` and `flow.json` (default: `.`).
@@ -134,19 +170,23 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     // a suite of many thousands of flows runs in flat memory.
     let mut tally = Tally::default();
     let mut results = Vec::new();
-    // Results may be handed out on any worker thread, so no lock is held.
-    let stdout = std::io::stdout();
+    // Results may be handed out on any worker thread, so no lock is held
+    // between them.
+    let out = std::sync::Mutex::new(Output::new());
     suite::run(&flows, &options, |result| {
         if args.json {
-            let _ = writeln!(stdout.lock(), "{}", json_line(&result));
+            out.lock()
+                .expect("no writer panics")
+                .line(format_args!("{}\n", json_line(&result)));
         } else {
             let text = human_line(&result, p);
             match &bar {
                 Some(bar) if matches!(result.status, Status::Passed) => {}
                 Some(bar) => bar.println(text.trim_end()),
-                None => {
-                    let _ = write!(stdout.lock(), "{text}");
-                }
+                None => out
+                    .lock()
+                    .expect("no writer panics")
+                    .line(format_args!("{text}")),
             }
         }
         if let Some(bar) = &bar {
@@ -162,6 +202,7 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let mut stdout = out.into_inner().expect("no writer panics").finish();
 
     if let Some(file) = &args.junit {
         std::fs::write(file, render::junit::junit(&results, started.elapsed()))
@@ -187,7 +228,7 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         eprintln!("{timing}\n{summary}");
     } else {
-        let _ = writeln!(stdout.lock(), "{}\n{summary}", p.dim(&timing));
+        let _ = writeln!(stdout, "{}\n{summary}", p.dim(&timing));
     }
     Ok(ExitCode::from(if errors > 0 {
         2
