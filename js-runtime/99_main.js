@@ -132,7 +132,7 @@ async function invoke(index, handler) {
 
 /**
  * The host's single entry point.
- * @param {number} command 0 register, 1 init, 2 invoke, 3 begin a flow,
+ * @param {number} command 0 register and initialise, 2 invoke, 3 begin a flow,
  *   4 record the pristine state (once, after the host removed its globals)
  * @param {number} index
  * @param {any} arg
@@ -149,8 +149,6 @@ function dispatch(command, index, arg, extra, dir) {
         ObjectFreeze(arg);
       }
       modules[index] = { wrapper: arg, file: extra, dir, exports: undefined, initError: undefined, initialized: false };
-      return undefined;
-    case 1:
       return init(index);
     case 2:
       return invoke(index, arg);

@@ -114,8 +114,8 @@ const WRAPPER_TAIL: &str = "\n})";
 /// How many compiled Actions a runtime keeps before it forgets them all.
 const COMPILED_LIMIT: usize = 512;
 
-const CMD_REGISTER: i32 = 0;
-const CMD_INIT: i32 = 1;
+/// Registers an Action's compiled wrapper and runs its top-level code.
+const CMD_LOAD: i32 = 0;
 const CMD_INVOKE: i32 = 2;
 const CMD_BEGIN_FLOW: i32 = 3;
 const CMD_SNAPSHOT: i32 = 4;
@@ -379,7 +379,7 @@ impl Host {
         self.with_state(|host| host.module_roots = roots);
         let dir = source.dir.display().to_string();
         let args = js_args!(&mut self.runtime, |scope| [
-            v8::Integer::new(scope, CMD_REGISTER).into(),
+            v8::Integer::new(scope, CMD_LOAD).into(),
             v8::Integer::new(scope, index as i32).into(),
             v8::Local::new(scope, &wrapper),
             v8::String::new(scope, &source.file)
@@ -388,14 +388,6 @@ impl Host {
             v8::String::new(scope, &dir)
                 .expect("folder name fits a JS string")
                 .into(),
-        ]);
-        if let Err(failure) = self.call(args, None) {
-            self.loaded[index].init_failure = Some(failure);
-            return Ok(index);
-        }
-        let args = js_args!(&mut self.runtime, |scope| [
-            v8::Integer::new(scope, CMD_INIT).into(),
-            v8::Integer::new(scope, index as i32).into(),
         ]);
         let status = self.call(args, Some(budget));
         self.loaded[index].init_console =
