@@ -260,7 +260,7 @@ impl Transaction {
 
     /// An Action's handler starts; returns the snapshot it must be given
     /// (auth0-post-login §3.6: snapshots are taken only when an Action begins).
-    pub fn begin(&mut self, action: &str, position: usize, handler: &str) -> Snapshot {
+    pub fn begin(&mut self, action: &str, position: usize, handler: &str) -> &Snapshot {
         let mut metadata = self.context.transaction_metadata.clone();
         metadata.retain(|_, v| !v.is_null());
         let seen = Snapshot {
@@ -281,12 +281,12 @@ impl Transaction {
         self.invocations.push(InvocationRecord {
             action: action.to_owned(),
             handler: handler.to_owned(),
-            seen: seen.clone(),
+            seen,
             calls: Vec::new(),
         });
         self.handler = handler.to_owned();
         self.pending = Some(Pending::new(action, position));
-        seen
+        &self.invocations.last().expect("just pushed").seen
     }
 
     /// An `api.*` call. `Ok` is the value the method returns to the Action

@@ -143,7 +143,7 @@ fn seed_admin_flow_challenge_then_enroll_in_one_action() {
 #[test]
 fn auth0_post_login_3_6_the_issuing_action_does_not_see_its_own_mfa() {
     let mut l = login(&[]);
-    let seen = l.tx.begin("a", 0, "onExecutePostLogin");
+    let seen = l.tx.begin("a", 0, "onExecutePostLogin").clone();
     l.tx.call(enroll_any(&["otp"]).0, enroll_any(&["otp"]).1)
         .unwrap();
     assert!(seen.enrolled_factors.is_empty());

@@ -117,7 +117,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         let mut handler = EXECUTE;
         loop {
             let seen = transaction.begin(&spec.name, position, handler);
-            let event = invocation_event_json(&flow.base_event, &seen, &spec.secrets);
+            let event = invocation_event_json(&flow.base_event, seen, &spec.secrets);
             let now = clock.now_ms();
             transaction.set_now(now);
             host.set_virtual_now(flow.clock_ms.map(|_| now));
