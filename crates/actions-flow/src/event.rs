@@ -2,9 +2,11 @@
 //! partial event deep-merged over it (flow-file.md §1), and the per-invocation
 //! parts (snapshots, metadata, secrets) laid on top.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use actions_core::{iso8601, Snapshot};
+use actions_runtime::EventParts;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
@@ -99,15 +101,129 @@ fn check_shape(event: &Value) -> Result<(), String> {
 /// metadata, request, session, refresh token and prompt, and the Action's own
 /// secrets. Written straight from the base event and the snapshot, without
 /// building the merged event first (that copy cost about 5 % of a suite run).
+#[cfg(test)]
 pub(crate) fn invocation_event_json(
     base: &Value,
     seen: &Snapshot,
     secrets: &BTreeMap<String, String>,
 ) -> String {
-    let empty = Map::new();
-    let base = object(Some(base)).unwrap_or(&empty);
+    serde_json::to_string(&overlay(base, seen, secrets)).expect("an event serialises")
+}
+
+/// The same event as [`invocation_event_json`], given to the host as its
+/// parts (`actions_runtime::EventParts`): the event's members, with those
+/// that are objects cut into theirs. The base event's values are written
+/// once per run of the flow (`texts`), not once per invocation.
+pub(crate) fn invocation_event_parts<'a>(
+    base: &'a Value,
+    seen: &Snapshot,
+    secrets: &BTreeMap<String, String>,
+    texts: &mut LeafTexts<'a>,
+) -> EventParts {
+    let event = overlay(base, seen, secrets);
+    let mut parts = EventParts::new();
+    for (key, item) in event.members() {
+        // A snapshot's value equal to the base event's is written as the
+        // base's.
+        let item = match item {
+            Item::Part(Part::Value(value)) => match event.base.get(key) {
+                Some(same) if same == *value => Item::Base(same),
+                _ => item,
+            },
+            item => item,
+        };
+        match item {
+            Item::Base(Value::Object(map)) => {
+                parts.open(key);
+                for (key, value) in map {
+                    parts.leaf(key, texts.get(value));
+                }
+                parts.close();
+            }
+            Item::Base(value) => {
+                parts.leaf(key, texts.get(value));
+            }
+            Item::Part(Part::Object(inner)) => {
+                parts.open(key);
+                for (key, item) in inner.members() {
+                    match item {
+                        Item::Base(value) => parts.leaf(key, texts.get(value)),
+                        Item::Part(part) => parts.leaf(key, &json(part)),
+                    };
+                }
+                parts.close();
+            }
+            Item::Part(Part::Value(Value::Object(map))) | Item::Part(&Part::Map(map)) => {
+                parts.open(key);
+                for (key, value) in map {
+                    parts.leaf(key, &json(value));
+                }
+                parts.close();
+            }
+            Item::Part(part) => {
+                parts.leaf(key, &json(part));
+            }
+        }
+    }
+    parts.finish()
+}
+
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("an event serialises")
+}
+
+/// The JSON text of the base event's values, written once for a run of a
+/// flow: the base event does not change while the flow runs. Keyed by
+/// address, which the borrow of the base event keeps valid.
+#[derive(Default)]
+pub(crate) struct LeafTexts<'a> {
+    texts: HashMap<*const Value, String, BuildHasherDefault<AddressHasher>>,
+    base: std::marker::PhantomData<&'a Value>,
+}
+
+impl<'a> LeafTexts<'a> {
+    fn get(&mut self, value: &'a Value) -> &str {
+        self.texts
+            .entry(std::ptr::from_ref(value))
+            .or_insert_with(|| json(value))
+    }
+}
+
+/// Hashes an address with one multiplication (the addresses of live values
+/// are distinct, and a few dozen are kept).
+#[derive(Default)]
+pub(crate) struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8 | u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        self.0 = (address as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+    }
+}
+
+/// The event of one invocation as the base event with the snapshot's parts
+/// laid over it.
+fn overlay<'b, 's>(
+    base: &'b Value,
+    seen: &'s Snapshot,
+    secrets: &'s BTreeMap<String, String>,
+) -> Overlay<'b, 's> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+    let empty: &'static Map<String, Value> = &EMPTY;
+    let base = object(Some(base)).unwrap_or(empty);
     let user = Overlay {
-        base: object(base.get("user")).unwrap_or(&empty),
+        base: object(base.get("user")).unwrap_or(empty),
         replace: vec![
             ("enrolledFactors", Part::Values(&seen.enrolled_factors)),
             ("app_metadata", Part::Value(&seen.app_metadata)),
@@ -115,7 +231,7 @@ pub(crate) fn invocation_event_json(
         ],
     };
     let authentication = Overlay {
-        base: object(base.get("authentication")).unwrap_or(&empty),
+        base: object(base.get("authentication")).unwrap_or(empty),
         replace: vec![("methods", Part::Values(&seen.methods))],
     };
     let mut replace = vec![
@@ -145,14 +261,14 @@ pub(crate) fn invocation_event_json(
     }
     // The event's secrets, then the Action's own over them.
     let secrets = Overlay {
-        base: object(base.get("secrets")).unwrap_or(&empty),
+        base: object(base.get("secrets")).unwrap_or(empty),
         replace: secrets
             .iter()
             .map(|(key, secret)| (key.as_str(), Part::Str(secret)))
             .collect(),
     };
     replace.push(("secrets", Part::Object(secrets)));
-    serde_json::to_string(&Overlay { base, replace }).expect("an event serialises")
+    Overlay { base, replace }
 }
 
 fn object(value: Option<&Value>) -> Option<&Map<String, Value>> {
@@ -161,38 +277,60 @@ fn object(value: Option<&Value>) -> Option<&Map<String, Value>> {
 
 /// An object written as `base` with the keys of `replace` replaced in place,
 /// and those `base` lacks added at the end, in order.
-struct Overlay<'a> {
-    base: &'a Map<String, Value>,
-    replace: Vec<(&'a str, Part<'a>)>,
+/// `'b` borrows from the base event, `'s` from the snapshot and secrets.
+struct Overlay<'b, 's> {
+    base: &'b Map<String, Value>,
+    replace: Vec<(&'s str, Part<'b, 's>)>,
 }
 
-enum Part<'a> {
-    Value(&'a Value),
-    Values(&'a [Value]),
-    Map(&'a Map<String, Value>),
-    Object(Overlay<'a>),
-    Str(&'a str),
+enum Part<'b, 's> {
+    Value(&'s Value),
+    Values(&'s [Value]),
+    Map(&'s Map<String, Value>),
+    Object(Overlay<'b, 's>),
+    Str(&'s str),
 }
 
-impl Serialize for Overlay<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
+/// A member of an [`Overlay`]: the base's value, or the part over it.
+enum Item<'o, 'b, 's> {
+    Base(&'b Value),
+    Part(&'o Part<'b, 's>),
+}
+
+impl<'b, 's> Overlay<'b, 's> {
+    /// The members in order: `base`'s keys, with `replace`'s in place, then
+    /// those of `replace` that `base` lacks.
+    fn members(&self) -> Vec<(&str, Item<'_, 'b, 's>)> {
+        let mut members = Vec::with_capacity(self.base.len() + self.replace.len());
         for (key, value) in self.base {
             match self.replace.iter().find(|(name, _)| name == key) {
-                Some((_, part)) => map.serialize_entry(key, part)?,
-                None => map.serialize_entry(key, value)?,
+                Some((_, part)) => members.push((key.as_str(), Item::Part(part))),
+                None => members.push((key.as_str(), Item::Base(value))),
             }
         }
         for (name, part) in &self.replace {
             if !self.base.contains_key(*name) {
-                map.serialize_entry(name, part)?;
+                members.push((*name, Item::Part(part)));
+            }
+        }
+        members
+    }
+}
+
+impl Serialize for Overlay<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, item) in self.members() {
+            match item {
+                Item::Base(value) => map.serialize_entry(key, value)?,
+                Item::Part(part) => map.serialize_entry(key, part)?,
             }
         }
         map.end()
     }
 }
 
-impl Serialize for Part<'_> {
+impl Serialize for Part<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Part::Value(value) => value.serialize(serializer),
@@ -293,13 +431,22 @@ mod tests {
         let own: BTreeMap<String, String> = [("B", "own"), ("C", "own")]
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .into();
+        // The snapshot's request and session as the base event has them:
+        // the parts take the base's (kept) texts for them.
+        let unchanged = Snapshot {
+            request: default["request"].clone(),
+            session: with_secrets["session"].clone(),
+            ..quiet.clone()
+        };
         for base in [&default, &sparse, &with_secrets] {
-            for seen in [&quiet, &busy] {
+            // One cache across the invocations, as in one run of a flow.
+            let mut texts = LeafTexts::default();
+            for seen in [&quiet, &busy, &unchanged, &quiet] {
                 for secrets in [&none, &own] {
-                    assert_eq!(
-                        invocation_event_json(base, seen, secrets),
-                        invocation_event(base, seen, secrets).to_string()
-                    );
+                    let merged = invocation_event(base, seen, secrets).to_string();
+                    assert_eq!(invocation_event_json(base, seen, secrets), merged);
+                    let parts = invocation_event_parts(base, seen, secrets, &mut texts);
+                    assert_eq!(parts.text(), merged);
                 }
             }
         }

@@ -17,7 +17,9 @@
 //! written `0`); a template stands for a skeleton and holds the leaves it
 //! was last sent. The host reads the text with a strict scanner of its own
 //! (it finds where values begin and end, and builds nothing), so text that
-//! is not JSON is handed to `JSON.parse` as it is, to report.
+//! is not JSON is handed to `JSON.parse` as it is, to report. A host that
+//! builds its events from parts anyway (the flow runner) gives them as
+//! [`EventParts`] instead, with no text to write or scan.
 //!
 //! A plan is one JSON array, `[token, reset, id, kind, ...]`:
 //! - `reset` is 1 when the glue must drop its templates first;
@@ -32,7 +34,7 @@
 //! built the event) therefore cannot leave the two sides disagreeing about a
 //! template: the host sees a stale token and starts over.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
 
 /// How deep cutting goes: the event's members, and theirs.
 const SPLIT_DEPTH: usize = 2;
@@ -42,6 +44,19 @@ const MAX_EVENT_LEN: usize = 64 * 1024;
 const MAX_TEMPLATES: usize = 4;
 /// Tokens count up to this and wrap to 1; 0 is the glue's "none yet".
 const TOKEN_WRAP: i32 = 1 << 30;
+
+/// The running handler's event, as the host was given it.
+#[derive(Debug)]
+pub(crate) enum Event {
+    Json(String),
+    Parts(EventParts),
+}
+
+impl Default for Event {
+    fn default() -> Self {
+        Event::Json(String::new())
+    }
+}
 
 /// The host's side of the templates.
 #[derive(Debug, Default)]
@@ -63,7 +78,51 @@ impl EventTemplates {
     /// The plan for `event`, given the token of the last plan the glue
     /// finished. Text that is not valid JSON comes back as it is, so the
     /// glue's `JSON.parse` reports it exactly as before.
+    pub(crate) fn plan_event(&mut self, event: &Event, finished: i32) -> String {
+        match event {
+            Event::Json(text) => self.plan(text, finished),
+            Event::Parts(parts) => self.plan_parts(parts, finished),
+        }
+    }
+
+    /// The plan for the event `event`.
     pub(crate) fn plan(&mut self, event: &str, finished: i32) -> String {
+        let tree = match split(event) {
+            Err(()) => return event.to_owned(),
+            Ok(Some(tree)) if event.len() <= MAX_EVENT_LEN => tree,
+            Ok(_) => return self.whole(None, event, finished),
+        };
+        let mut cut = Cut::default();
+        flatten(&tree, &mut Vec::new(), &mut cut);
+        self.plan_cut(&cut, |_| true, || Cow::Borrowed(event), finished)
+            .expect("the leaves of scanned text are valid")
+    }
+
+    /// The plan for an event given as its parts. The leaves the glue is
+    /// sent are checked first: if one is not a JSON value, the plan is the
+    /// one for the text the parts make up, as [`EventTemplates::plan`]
+    /// gives it.
+    pub(crate) fn plan_parts(&mut self, parts: &EventParts, finished: i32) -> String {
+        if !parts.splittable || parts.cut.text.len() > MAX_EVENT_LEN {
+            return self.plan(&parts.text(), finished);
+        }
+        let planned = self.plan_cut(
+            &parts.cut,
+            is_json_value,
+            || Cow::Owned(parts.text()),
+            finished,
+        );
+        planned.unwrap_or_else(|| self.plan(&parts.text(), finished))
+    }
+
+    /// `[token, reset, id, -1, event]`, with -1 for no template.
+    fn whole(&mut self, id: Option<usize>, event: &str, finished: i32) -> String {
+        let (token, reset) = self.next_token(finished);
+        let id = id.map_or(-1, |id| id as i64);
+        format!("[{token},{},{id},-1,{event}]", u8::from(reset))
+    }
+
+    fn next_token(&mut self, finished: i32) -> (i32, bool) {
         let reset = finished != self.token;
         if reset {
             self.templates.clear();
@@ -74,29 +133,38 @@ impl EventTemplates {
             self.token + 1
         };
         self.clock += 1;
-        let head = |id: i64, kind: i32| format!("[{},{},{id},{kind}", self.token, u8::from(reset));
-        let tree = match split(event) {
-            Err(()) => return event.to_owned(),
-            Ok(Some(tree)) if event.len() <= MAX_EVENT_LEN => tree,
-            Ok(_) => {
-                let mut plan = head(-1, -1);
-                plan.push(',');
-                plan.push_str(event);
-                plan.push(']');
-                return plan;
-            }
+        (self.token, reset)
+    }
+
+    /// The plan for an event cut into `cut`, whose text `text` gives.
+    /// `None`, with nothing changed, if a leaf the glue would be sent fails
+    /// `valid`.
+    fn plan_cut<'t>(
+        &mut self,
+        cut: &Cut,
+        valid: impl Fn(&str) -> bool,
+        text: impl FnOnce() -> Cow<'t, str>,
+        finished: i32,
+    ) -> Option<String> {
+        let count = cut.ends.len();
+        // A stale token drops the templates before any is looked up.
+        let stale = finished != self.token;
+        let found = if stale {
+            None
+        } else {
+            self.templates
+                .iter()
+                .position(|t| t.skeleton == cut.skeleton && t.leaves.len() == count)
         };
-        let mut skeleton = String::with_capacity(event.len() / 2);
-        let mut leaves = Vec::with_capacity(64);
-        flatten(&tree, &mut skeleton, &mut leaves);
-        let found = self
-            .templates
-            .iter()
-            .position(|t| t.skeleton == skeleton && t.leaves.len() == leaves.len());
         let Some(id) = found else {
+            if !(0..count).all(|i| valid(cut.leaf(i))) {
+                return None;
+            }
+            let plan_text = text();
+            let (token, reset) = self.next_token(finished);
             let template = Template {
-                skeleton,
-                leaves: leaves.iter().map(|leaf| (*leaf).to_owned()).collect(),
+                skeleton: cut.skeleton.clone(),
+                leaves: (0..count).map(|i| cut.leaf(i).to_owned()).collect(),
                 used: self.clock,
             };
             let id = if self.templates.len() < MAX_TEMPLATES {
@@ -109,80 +177,268 @@ impl EventTemplates {
                 self.templates[oldest] = template;
                 oldest
             };
-            let mut plan = head(id as i64, -1);
-            plan.push(',');
-            plan.push_str(event);
-            plan.push(']');
-            return plan;
+            return Some(format!("[{token},{},{id},-1,{plan_text}]", u8::from(reset)));
         };
+        let changed: Vec<usize> = (0..count)
+            .filter(|&i| self.templates[id].leaves[i] != cut.leaf(i))
+            .collect();
+        if !changed.iter().all(|&i| valid(cut.leaf(i))) {
+            return None;
+        }
+        let (token, _) = self.next_token(finished);
         let template = &mut self.templates[id];
         template.used = self.clock;
-        let mut plan = head(id as i64, 0);
-        let mut changed = Vec::new();
-        for (i, (old, new)) in template.leaves.iter_mut().zip(&leaves).enumerate() {
-            if old != new {
-                old.clear();
-                old.push_str(new);
-                changed.push(i);
-            }
-        }
-        if !changed.is_empty() {
-            let mut path = Vec::new();
-            let mut next = 0;
-            write_changed(&tree, &mut path, &mut next, &changed, &mut plan);
+        let mut plan = format!("[{token},0,{id},0");
+        for i in changed {
+            let leaf = cut.leaf(i);
+            plan.push_str(cut.path(i));
+            plan.push(',');
+            plan.push_str(leaf);
+            template.leaves[i].clear();
+            template.leaves[i].push_str(leaf);
         }
         plan.push(']');
-        plan
+        Some(plan)
     }
 }
 
-/// Writes the skeleton of `tree` and collects its leaves in order.
-fn flatten<'a>(tree: &[Member<'a>], skeleton: &mut String, leaves: &mut Vec<&'a str>) {
-    skeleton.push('{');
+/// An event cut into its skeleton and leaves. The leaves and their paths
+/// are each kept in one string.
+#[derive(Debug, Clone, Default)]
+struct Cut {
+    /// The event's text with `0` for each leaf.
+    skeleton: String,
+    /// Where each leaf's `0` is in `skeleton`.
+    holes: Vec<u32>,
+    /// The leaves' JSON texts, one after another; `ends[i]` ends leaf `i`.
+    text: String,
+    ends: Vec<u32>,
+    /// `,n,"k1",...,"kn"` for each leaf, one after another.
+    paths: String,
+    path_ends: Vec<u32>,
+}
+
+impl Cut {
+    fn leaf(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn path(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.path_ends[i - 1] as usize
+        };
+        &self.paths[start..self.path_ends[i] as usize]
+    }
+
+    /// A leaf at `path` (keys as written in JSON).
+    fn push_leaf<'k>(&mut self, path: impl ExactSizeIterator<Item = &'k str>, leaf: &str) {
+        // At most `SPLIT_DEPTH` keys.
+        self.paths.push(',');
+        self.paths.push(char::from(b'0' + path.len() as u8));
+        for key in path {
+            self.paths.push(',');
+            self.paths.push_str(key);
+        }
+        self.path_ends.push(self.paths.len() as u32);
+        self.holes.push(self.skeleton.len() as u32);
+        self.skeleton.push('0');
+        self.text.push_str(leaf);
+        self.ends.push(self.text.len() as u32);
+    }
+}
+
+/// Writes the skeleton of `tree` and its leaves, in order, to `cut`.
+fn flatten<'a>(tree: &[Member<'a>], path: &mut Vec<&'a str>, cut: &mut Cut) {
+    cut.skeleton.push('{');
     for (i, member) in tree.iter().enumerate() {
         if i > 0 {
-            skeleton.push(',');
+            cut.skeleton.push(',');
         }
-        skeleton.push_str(member.key);
-        skeleton.push(':');
-        match &member.children {
-            Some(children) => flatten(children, skeleton, leaves),
-            None => {
-                skeleton.push('0');
-                leaves.push(member.text);
-            }
-        }
-    }
-    skeleton.push('}');
-}
-
-/// Writes `,n,"k1",...,"kn",value` for each leaf whose index (in `flatten`
-/// order) is in `changed`; `next` counts the leaves passed.
-fn write_changed<'m>(
-    tree: &'m [Member<'m>],
-    path: &mut Vec<&'m str>,
-    next: &mut usize,
-    changed: &[usize],
-    plan: &mut String,
-) {
-    for member in tree {
+        cut.skeleton.push_str(member.key);
+        cut.skeleton.push(':');
         path.push(member.key);
         match &member.children {
-            Some(children) => write_changed(children, path, next, changed, plan),
-            None => {
-                if changed.binary_search(next).is_ok() {
-                    let _ = write!(plan, ",{}", path.len());
-                    for key in path.iter() {
-                        plan.push(',');
-                        plan.push_str(key);
-                    }
-                    plan.push(',');
-                    plan.push_str(member.text);
-                }
-                *next += 1;
-            }
+            Some(children) => flatten(children, path, cut),
+            None => cut.push_leaf(path.iter().copied(), member.text),
         }
         path.pop();
+    }
+    cut.skeleton.push('}');
+}
+
+/// Whether `text` is one JSON value (with blanks around it, if any).
+fn is_json_value(text: &str) -> bool {
+    let mut scanner = Scanner {
+        text,
+        at: 0,
+        open: Vec::new(),
+    };
+    scanner.value().is_ok() && {
+        scanner.space();
+        scanner.at == text.len()
+    }
+}
+
+/// An event given as its parts instead of its text, for a host that builds
+/// events from parts anyway (the flow runner): it saves writing the whole
+/// text and scanning it again. Built member by member, in order:
+/// [`EventParts::leaf`] for a member given as its JSON text, and
+/// [`EventParts::open`] and [`EventParts::close`] around the members of an
+/// event member that is an object. The event stands for the text the parts
+/// make up, [`EventParts::text`], and each handler gets what `JSON.parse`
+/// of that text gives.
+#[derive(Debug, Clone)]
+pub struct EventParts {
+    cut: Cut,
+    /// The objects open: where each one's key is in the skeleton (none for
+    /// the event itself), and where its members' keys are.
+    open: Vec<Frame>,
+    /// False once an object has a key twice: then the text is planned.
+    splittable: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Frame {
+    key: (u32, u32),
+    keys: Vec<(u32, u32)>,
+}
+
+impl Default for EventParts {
+    fn default() -> Self {
+        EventParts::new()
+    }
+}
+
+impl EventParts {
+    /// An event with no members yet.
+    pub fn new() -> EventParts {
+        let mut cut = Cut::default();
+        cut.skeleton.push('{');
+        EventParts {
+            cut,
+            open: vec![Frame::default()],
+            splittable: true,
+        }
+    }
+
+    /// A member given as its JSON text.
+    pub fn leaf(&mut self, key: &str, json: &str) -> &mut Self {
+        let (start, end) = self.key(key);
+        let Cut {
+            skeleton,
+            holes,
+            text,
+            ends,
+            paths,
+            path_ends,
+        } = &mut self.cut;
+        // At most two keys deep (`open` checks it).
+        paths.push(',');
+        paths.push(char::from(b'0' + self.open.len() as u8));
+        for &(s, e) in self.open[1..]
+            .iter()
+            .map(|f| &f.key)
+            .chain([(start, end)].iter())
+        {
+            paths.push(',');
+            paths.push_str(&skeleton[s as usize..e as usize]);
+        }
+        path_ends.push(paths.len() as u32);
+        holes.push(skeleton.len() as u32);
+        skeleton.push('0');
+        text.push_str(json);
+        ends.push(text.len() as u32);
+        self
+    }
+
+    /// A member that is an object, whose members follow until
+    /// [`EventParts::close`]. Only the event's own members can be opened.
+    ///
+    /// # Panics
+    /// Inside an object already opened.
+    pub fn open(&mut self, key: &str) -> &mut Self {
+        assert!(
+            self.open.len() < SPLIT_DEPTH,
+            "only the event's own members can be opened"
+        );
+        let key = self.key(key);
+        self.cut.skeleton.push('{');
+        self.open.push(Frame {
+            key,
+            keys: Vec::new(),
+        });
+        self
+    }
+
+    /// Ends the object [`EventParts::open`] began.
+    ///
+    /// # Panics
+    /// When no object is open.
+    pub fn close(&mut self) -> &mut Self {
+        assert!(self.open.len() > 1, "no object is open");
+        self.cut.skeleton.push('}');
+        self.open.pop();
+        self
+    }
+
+    /// The event is complete (any object still open is closed).
+    pub fn finish(mut self) -> EventParts {
+        while !self.open.is_empty() {
+            self.cut.skeleton.push('}');
+            self.open.pop();
+        }
+        self
+    }
+
+    /// The event's text: the skeleton with each leaf in its place.
+    pub fn text(&self) -> String {
+        let mut parts = self.clone();
+        if !parts.open.is_empty() {
+            parts = parts.finish();
+        }
+        let cut = &parts.cut;
+        let mut text = String::with_capacity(cut.skeleton.len() + cut.text.len());
+        let mut from = 0;
+        for (i, &hole) in cut.holes.iter().enumerate() {
+            text.push_str(&cut.skeleton[from..hole as usize]);
+            text.push_str(cut.leaf(i));
+            from = hole as usize + 1;
+        }
+        text.push_str(&cut.skeleton[from..]);
+        text
+    }
+
+    /// Writes `key` and its colon; returns where the key is.
+    fn key(&mut self, key: &str) -> (u32, u32) {
+        let skeleton = &mut self.cut.skeleton;
+        let frame = self.open.last_mut().expect("the event is not finished");
+        if !frame.keys.is_empty() {
+            skeleton.push(',');
+        }
+        let start = skeleton.len();
+        if key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            skeleton.push('"');
+            skeleton.push_str(key);
+            skeleton.push('"');
+        } else {
+            skeleton.push_str(&serde_json::to_string(key).expect("a string serialises"));
+        }
+        let end = skeleton.len();
+        let written = &skeleton[start..end];
+        if frame
+            .keys
+            .iter()
+            .any(|&(s, e)| &skeleton[s as usize..e as usize] == written)
+        {
+            self.splittable = false;
+        }
+        skeleton.push(':');
+        let key = (start as u32, end as u32);
+        frame.keys.push(key);
+        key
     }
 }
 
@@ -482,7 +738,17 @@ mod tests {
         /// Asks `host` for `event`'s plan and builds the event from it, as
         /// the glue does. The text is what `JSON.stringify` would write.
         fn event(&mut self, host: &mut EventTemplates, event: &str) -> String {
-            let plan: Value = serde_json::from_str(&host.plan(event, self.finished)).unwrap();
+            let plan = host.plan(event, self.finished);
+            self.build(&plan)
+        }
+
+        fn parts(&mut self, host: &mut EventTemplates, parts: &EventParts) -> String {
+            let plan = host.plan_parts(parts, self.finished);
+            self.build(&plan)
+        }
+
+        fn build(&mut self, plan: &str) -> String {
+            let plan: Value = serde_json::from_str(plan).unwrap();
             let plan = plan.as_array().unwrap();
             if plan[1] == 1 {
                 self.templates.clear();
@@ -572,6 +838,83 @@ mod tests {
             "[2,0,0,0,2,\"user\",\"enrolledFactors\",[{\"type\":\"otp\"}]]"
         );
         assert!(!plan.contains("Bellevue"), "{plan}");
+    }
+
+    /// `event(...)` as parts: the event's members, objects opened.
+    fn parts_of(text: &str) -> EventParts {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let mut parts = EventParts::new();
+        for (key, value) in value.as_object().unwrap() {
+            match value {
+                Value::Object(map) => {
+                    parts.open(key);
+                    for (key, value) in map {
+                        parts.leaf(key, &value.to_string());
+                    }
+                    parts.close();
+                }
+                value => {
+                    parts.leaf(key, &value.to_string());
+                }
+            }
+        }
+        parts.finish()
+    }
+
+    #[test]
+    fn events_given_as_parts_are_built_as_their_text_would_be() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let events = [
+            event("auth0|1", json!([])),
+            event("auth0|1", json!([{ "type": "otp" }])),
+            event("auth0|2", json!([{ "type": "otp" }])),
+            r#"{"a\"b":{"c\\d":1,"0":"zero"},"__proto__":{"x":1},"é":[1]}"#.to_owned(),
+        ];
+        for (i, text) in events.iter().enumerate() {
+            let parts = parts_of(text);
+            assert_eq!(parts.text(), parsed(text), "event {i}");
+            assert_eq!(glue.parts(&mut host, &parts), parsed(text), "event {i}");
+            // Text and parts share templates.
+            assert_eq!(glue.event(&mut host, text), parsed(text), "event {i}");
+        }
+        // Only the changed leaves are sent.
+        let plan = host.plan_parts(&parts_of(&events[1]), glue.finished);
+        assert!(plan.contains(r#""user_id","auth0|1""#), "{plan}");
+        assert!(!plan.contains("Bellevue"), "{plan}");
+    }
+
+    #[test]
+    fn parts_with_a_key_twice_or_a_leaf_that_is_not_json_are_planned_as_text() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let mut twice = EventParts::new();
+        twice
+            .leaf("a", "1")
+            .open("b")
+            .leaf("c", "2")
+            .leaf("c", "3")
+            .close();
+        let twice = twice.finish();
+        assert_eq!(twice.text(), r#"{"a":1,"b":{"c":2,"c":3}}"#);
+        assert_eq!(glue.parts(&mut host, &twice), r#"{"a":1,"b":{"c":3}}"#);
+        assert_eq!(glue.parts(&mut host, &twice), r#"{"a":1,"b":{"c":3}}"#);
+        // A leaf that smuggles in a member: the plan is that of the text,
+        // which JSON.parse reads as it reads any text.
+        let mut smuggled = EventParts::new();
+        smuggled.leaf("a", r#"1,"b":2"#);
+        let smuggled = smuggled.finish();
+        assert_eq!(glue.parts(&mut host, &smuggled), r#"{"a":1,"b":2}"#);
+        let mut broken = EventParts::new();
+        broken.leaf("a", "[1");
+        let broken = broken.finish();
+        assert_eq!(host.plan_parts(&broken, glue.finished), r#"{"a":[1}"#);
+    }
+
+    #[test]
+    #[should_panic(expected = "only the event's own members can be opened")]
+    fn parts_open_one_level_down_only() {
+        EventParts::new().open("a").open("b");
     }
 
     #[test]

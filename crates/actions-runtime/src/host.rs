@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use actions_core::Transaction;
 use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
 
+use crate::event_plan::{Event, EventParts};
 use crate::state::{ConsoleLine, HostState};
 use crate::watchdog::Watchdog;
 
@@ -414,6 +415,29 @@ impl Host {
         transaction: Transaction,
         budget: Duration,
     ) -> (Transaction, Invocation) {
+        self.invoke_event(index, handler, Event::Json(event_json), transaction, budget)
+    }
+
+    /// [`Host::invoke`] with the event given as its parts.
+    pub fn invoke_parts(
+        &mut self,
+        index: usize,
+        handler: &str,
+        event: EventParts,
+        transaction: Transaction,
+        budget: Duration,
+    ) -> (Transaction, Invocation) {
+        self.invoke_event(index, handler, Event::Parts(event), transaction, budget)
+    }
+
+    fn invoke_event(
+        &mut self,
+        index: usize,
+        handler: &str,
+        event: Event,
+        transaction: Transaction,
+        budget: Duration,
+    ) -> (Transaction, Invocation) {
         let started = Instant::now();
         let mut console = std::mem::take(&mut self.loaded[index].init_console);
         if let Some(failure) = self.loaded[index]
@@ -433,7 +457,7 @@ impl Host {
         }
         self.with_state(|host| {
             host.transaction = Some(transaction);
-            host.event_json = event_json;
+            host.event = event;
             host.failure = None;
         });
         let args = js_args!(&mut self.runtime, |scope| [

@@ -18,6 +18,7 @@ mod ops;
 mod state;
 mod watchdog;
 
+pub use event_plan::EventParts;
 pub use host::{
     ActionSource, Failure, FailureKind, Host, HostError, HostOptions, Invocation, LoadError,
 };

@@ -55,7 +55,7 @@ impl Console {
 #[derive(Debug, Default)]
 pub(crate) struct HostState {
     pub(crate) transaction: Option<Transaction>,
-    pub(crate) event_json: String,
+    pub(crate) event: crate::event_plan::Event,
     /// The event parts the glue holds templates of.
     pub(crate) event_templates: crate::event_plan::EventTemplates,
     /// Virtual time in ms since the epoch, or `None` for the system clock.

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use actions_core::{Tenant, Transaction, UserState, Verdict};
-use actions_runtime::{ActionSource, FailureKind, Host, HostOptions, LoadError};
+use actions_runtime::{ActionSource, EventParts, FailureKind, Host, HostOptions, LoadError};
 use serde_json::json;
 
 const BUDGET: Duration = Duration::from_secs(5);
@@ -288,6 +288,27 @@ fn big_event(user_id: &str, factors: serde_json::Value, extra: Option<&str>) -> 
     event.to_string()
 }
 
+/// `event` as parts: its members, with those that are objects opened.
+fn parts_of(event: &str) -> EventParts {
+    let value: serde_json::Value = serde_json::from_str(event).unwrap();
+    let mut parts = EventParts::new();
+    for (key, value) in value.as_object().unwrap() {
+        match value {
+            serde_json::Value::Object(map) => {
+                parts.open(key);
+                for (key, value) in map {
+                    parts.leaf(key, &value.to_string());
+                }
+                parts.close();
+            }
+            value => {
+                parts.leaf(key, &value.to_string());
+            }
+        }
+    }
+    parts.finish()
+}
+
 /// Events are sent as changes to a template the glue copies
 /// (crates/actions-runtime/src/event_plan.rs). Each handler must still get
 /// what `JSON.parse` of its event gives: the same keys in the same order,
@@ -354,7 +375,12 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
         }
         let mut tx = transaction();
         tx.begin("vandal", 0, "onExecutePostLogin");
-        let (_, inv) = host.invoke(vandal, "onExecutePostLogin", event.clone(), tx, BUDGET);
+        // The text, or the same event as parts, turn about.
+        let (_, inv) = if i % 2 == 0 {
+            host.invoke(vandal, "onExecutePostLogin", event.clone(), tx, BUDGET)
+        } else {
+            host.invoke_parts(vandal, "onExecutePostLogin", parts_of(event), tx, BUDGET)
+        };
         assert_eq!(inv.failure, None, "event {i}");
         let want = serde_json::from_str::<serde_json::Value>(event)
             .unwrap()

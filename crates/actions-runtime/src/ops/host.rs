@@ -4,6 +4,7 @@
 
 use deno_core::{op2, OpState};
 
+use crate::event_plan::Event;
 use crate::state::HostState;
 
 /// The running handler's event: the plan the glue builds it from
@@ -14,11 +15,14 @@ use crate::state::HostState;
 #[string]
 pub(crate) fn op_host_event(state: &mut OpState, finished: i32) -> String {
     let host = state.borrow_mut::<HostState>();
-    let event = std::mem::take(&mut host.event_json);
+    let event = std::mem::take(&mut host.event);
     if finished < 0 {
-        return event;
+        return match event {
+            Event::Json(text) => text,
+            Event::Parts(parts) => parts.text(),
+        };
     }
-    host.event_templates.plan(&event, finished)
+    host.event_templates.plan_event(&event, finished)
 }
 
 #[op2(fast)]
