@@ -158,8 +158,9 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
         .unwrap_or_default();
     normalise(&mut report);
     let golden_path = golden_path(path);
+    let has_golden = golden_path.is_file();
     let mut golden = None;
-    if golden_path.is_file() {
+    if has_golden {
         if options.update {
             let text = serde_json::to_string_pretty(&report).expect("reports serialise") + "\n";
             if let Err(error) = std::fs::write(&golden_path, text) {
@@ -181,7 +182,7 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
     }
     let status = if !mismatches.is_empty() || golden.is_some() {
         Status::Failed { mismatches, golden }
-    } else if flow.file.expect.is_none() && !golden_path.is_file() {
+    } else if flow.file.expect.is_none() && !has_golden {
         Status::Skipped
     } else {
         Status::Passed
