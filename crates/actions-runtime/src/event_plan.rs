@@ -324,6 +324,26 @@ impl EventParts {
         }
     }
 
+    /// The event `event`: its members, with those that are objects opened.
+    pub fn from_object(event: &serde_json::Map<String, serde_json::Value>) -> EventParts {
+        let mut parts = EventParts::new();
+        for (key, value) in event {
+            match value {
+                serde_json::Value::Object(members) => {
+                    parts.open(key);
+                    for (key, value) in members {
+                        parts.leaf(key, &value.to_string());
+                    }
+                    parts.close();
+                }
+                value => {
+                    parts.leaf(key, &value.to_string());
+                }
+            }
+        }
+        parts.finish()
+    }
+
     /// A member given as its JSON text.
     pub fn leaf(&mut self, key: &str, json: &str) -> &mut Self {
         let (start, end) = self.key(key);
@@ -840,25 +860,9 @@ mod tests {
         assert!(!plan.contains("Bellevue"), "{plan}");
     }
 
-    /// `event(...)` as parts: the event's members, objects opened.
     fn parts_of(text: &str) -> EventParts {
         let value: Value = serde_json::from_str(text).unwrap();
-        let mut parts = EventParts::new();
-        for (key, value) in value.as_object().unwrap() {
-            match value {
-                Value::Object(map) => {
-                    parts.open(key);
-                    for (key, value) in map {
-                        parts.leaf(key, &value.to_string());
-                    }
-                    parts.close();
-                }
-                value => {
-                    parts.leaf(key, &value.to_string());
-                }
-            }
-        }
-        parts.finish()
+        EventParts::from_object(value.as_object().unwrap())
     }
 
     #[test]

@@ -288,25 +288,10 @@ fn big_event(user_id: &str, factors: serde_json::Value, extra: Option<&str>) -> 
     event.to_string()
 }
 
-/// `event` as parts: its members, with those that are objects opened.
+/// `event` as parts.
 fn parts_of(event: &str) -> EventParts {
     let value: serde_json::Value = serde_json::from_str(event).unwrap();
-    let mut parts = EventParts::new();
-    for (key, value) in value.as_object().unwrap() {
-        match value {
-            serde_json::Value::Object(map) => {
-                parts.open(key);
-                for (key, value) in map {
-                    parts.leaf(key, &value.to_string());
-                }
-                parts.close();
-            }
-            value => {
-                parts.leaf(key, &value.to_string());
-            }
-        }
-    }
-    parts.finish()
+    EventParts::from_object(value.as_object().unwrap())
 }
 
 /// Events are sent as changes to a template the glue copies
