@@ -51,7 +51,15 @@ function hostEvent() {
   let event;
   if (plan[3] === -1) {
     event = plan[4];
-    if (id !== -1) templates[id] = cloneJson(event);
+    if (id !== -1) {
+      try {
+        templates[id] = cloneJson(event);
+      } catch {
+        // Too deep to copy, or no memory left for it: the handler still
+        // gets its event, and the stale token makes the host start over.
+        return event;
+      }
+    }
   } else {
     const template = templates[id];
     for (let i = 4; i < plan.length; ) {
