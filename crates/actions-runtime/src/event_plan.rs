@@ -191,7 +191,7 @@ impl EventTemplates {
         let mut plan = format!("[{token},0,{id},0");
         for i in changed {
             let leaf = cut.leaf(i);
-            plan.push_str(cut.path(i));
+            cut.write_path(i, &mut plan);
             plan.push(',');
             plan.push_str(leaf);
             template.leaves[i].clear();
@@ -202,8 +202,8 @@ impl EventTemplates {
     }
 }
 
-/// An event cut into its skeleton and leaves. The leaves and their paths
-/// are each kept in one string.
+/// An event cut into its skeleton and leaves. The leaves are kept in one
+/// string; each one's path as where its keys are in the skeleton.
 #[derive(Debug, Clone, Default)]
 struct Cut {
     /// The event's text with `0` for each leaf.
@@ -213,9 +213,25 @@ struct Cut {
     /// The leaves' JSON texts, one after another; `ends[i]` ends leaf `i`.
     text: String,
     ends: Vec<u32>,
-    /// `,n,"k1",...,"kn"` for each leaf, one after another.
-    paths: String,
-    path_ends: Vec<u32>,
+    paths: Vec<Path>,
+}
+
+/// The keys down to a leaf, as ranges of the skeleton.
+#[derive(Debug, Clone, Copy, Default)]
+struct Path {
+    len: u8,
+    keys: [(u32, u32); SPLIT_DEPTH],
+}
+
+impl Path {
+    fn new(keys: &[(u32, u32)]) -> Path {
+        let mut path = Path {
+            len: keys.len() as u8,
+            ..Path::default()
+        };
+        path.keys[..keys.len()].copy_from_slice(keys);
+        path
+    }
 }
 
 impl Cut {
@@ -224,25 +240,29 @@ impl Cut {
         &self.text[start..self.ends[i] as usize]
     }
 
-    fn path(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.path_ends[i - 1] as usize
-        };
-        &self.paths[start..self.path_ends[i] as usize]
+    /// Writes `,n,"k1",...,"kn"` for leaf `i`.
+    fn write_path(&self, i: usize, out: &mut String) {
+        let path = &self.paths[i];
+        out.push(',');
+        out.push(char::from(b'0' + path.len));
+        for &(start, end) in &path.keys[..usize::from(path.len)] {
+            out.push(',');
+            out.push_str(&self.skeleton[start as usize..end as usize]);
+        }
     }
 
-    /// A leaf at `path` (keys as written in JSON).
-    fn push_leaf<'k>(&mut self, path: impl ExactSizeIterator<Item = &'k str>, leaf: &str) {
-        // At most `SPLIT_DEPTH` keys.
-        self.paths.push(',');
-        self.paths.push(char::from(b'0' + path.len() as u8));
-        for key in path {
-            self.paths.push(',');
-            self.paths.push_str(key);
-        }
-        self.path_ends.push(self.paths.len() as u32);
+    /// Writes a key and its colon; returns where the key is.
+    fn push_key(&mut self, key: &str) -> (u32, u32) {
+        let start = self.skeleton.len() as u32;
+        self.skeleton.push_str(key);
+        let end = self.skeleton.len() as u32;
+        self.skeleton.push(':');
+        (start, end)
+    }
+
+    /// A leaf at `path` (ranges of the skeleton).
+    fn push_leaf(&mut self, path: &[(u32, u32)], leaf: &str) {
+        self.paths.push(Path::new(path));
         self.holes.push(self.skeleton.len() as u32);
         self.skeleton.push('0');
         self.text.push_str(leaf);
@@ -251,18 +271,16 @@ impl Cut {
 }
 
 /// Writes the skeleton of `tree` and its leaves, in order, to `cut`.
-fn flatten<'a>(tree: &[Member<'a>], path: &mut Vec<&'a str>, cut: &mut Cut) {
+fn flatten(tree: &[Member<'_>], path: &mut Vec<(u32, u32)>, cut: &mut Cut) {
     cut.skeleton.push('{');
     for (i, member) in tree.iter().enumerate() {
         if i > 0 {
             cut.skeleton.push(',');
         }
-        cut.skeleton.push_str(member.key);
-        cut.skeleton.push(':');
-        path.push(member.key);
+        path.push(cut.push_key(member.key));
         match &member.children {
             Some(children) => flatten(children, path, cut),
-            None => cut.push_leaf(path.iter().copied(), member.text),
+            None => cut.push_leaf(path, member.text),
         }
         path.pop();
     }
@@ -346,31 +364,15 @@ impl EventParts {
 
     /// A member given as its JSON text.
     pub fn leaf(&mut self, key: &str, json: &str) -> &mut Self {
-        let (start, end) = self.key(key);
-        let Cut {
-            skeleton,
-            holes,
-            text,
-            ends,
-            paths,
-            path_ends,
-        } = &mut self.cut;
+        let key = self.key(key);
         // At most two keys deep (`open` checks it).
-        paths.push(',');
-        paths.push(char::from(b'0' + self.open.len() as u8));
-        for &(s, e) in self.open[1..]
-            .iter()
-            .map(|f| &f.key)
-            .chain([(start, end)].iter())
-        {
-            paths.push(',');
-            paths.push_str(&skeleton[s as usize..e as usize]);
+        match self.open.len() {
+            1 => self.cut.push_leaf(&[key], json),
+            _ => {
+                let outer = self.open[1].key;
+                self.cut.push_leaf(&[outer, key], json);
+            }
         }
-        path_ends.push(paths.len() as u32);
-        holes.push(skeleton.len() as u32);
-        skeleton.push('0');
-        text.push_str(json);
-        ends.push(text.len() as u32);
         self
     }
 
