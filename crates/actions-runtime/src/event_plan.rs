@@ -90,7 +90,10 @@ impl EventTemplates {
         let tree = match split(event) {
             Err(()) => return event.to_owned(),
             Ok(Some(tree)) if event.len() <= MAX_EVENT_LEN => tree,
-            Ok(_) => return self.whole(None, event, finished),
+            Ok(_) => {
+                let (token, reset) = self.next_token(finished);
+                return whole_plan(token, reset, None, event);
+            }
         };
         let mut cut = Cut::default();
         flatten(&tree, &mut Vec::new(), &mut cut);
@@ -113,13 +116,6 @@ impl EventTemplates {
             finished,
         );
         planned.unwrap_or_else(|| self.plan(&parts.text(), finished))
-    }
-
-    /// `[token, reset, id, -1, event]`, with -1 for no template.
-    fn whole(&mut self, id: Option<usize>, event: &str, finished: i32) -> String {
-        let (token, reset) = self.next_token(finished);
-        let id = id.map_or(-1, |id| id as i64);
-        format!("[{token},{},{id},-1,{event}]", u8::from(reset))
     }
 
     fn next_token(&mut self, finished: i32) -> (i32, bool) {
@@ -177,7 +173,7 @@ impl EventTemplates {
                 self.templates[oldest] = template;
                 oldest
             };
-            return Some(format!("[{token},{},{id},-1,{plan_text}]", u8::from(reset)));
+            return Some(whole_plan(token, reset, Some(id), &plan_text));
         };
         let changed: Vec<usize> = (0..count)
             .filter(|&i| self.templates[id].leaves[i] != cut.leaf(i))
@@ -200,6 +196,13 @@ impl EventTemplates {
         plan.push(']');
         Some(plan)
     }
+}
+
+/// `[token, reset, id, -1, event]`: the whole event, kept as template `id`
+/// (-1 for none).
+fn whole_plan(token: i32, reset: bool, id: Option<usize>, event: &str) -> String {
+    let id = id.map_or(-1, |id| id as i64);
+    format!("[{token},{},{id},-1,{event}]", u8::from(reset))
 }
 
 /// An event cut into its skeleton and leaves. The leaves are kept in one
@@ -401,27 +404,22 @@ impl EventParts {
     /// When no object is open.
     pub fn close(&mut self) -> &mut Self {
         assert!(self.open.len() > 1, "no object is open");
-        self.cut.skeleton.push('}');
-        self.open.pop();
+        self.end_object();
         self
     }
 
     /// The event is complete (any object still open is closed).
     pub fn finish(mut self) -> EventParts {
         while !self.open.is_empty() {
-            self.cut.skeleton.push('}');
-            self.open.pop();
+            self.end_object();
         }
         self
     }
 
-    /// The event's text: the skeleton with each leaf in its place.
+    /// The event's text: the skeleton with each leaf in its place, and any
+    /// object still open closed, as [`EventParts::finish`] would.
     pub fn text(&self) -> String {
-        let mut parts = self.clone();
-        if !parts.open.is_empty() {
-            parts = parts.finish();
-        }
-        let cut = &parts.cut;
+        let cut = &self.cut;
         let mut text = String::with_capacity(cut.skeleton.len() + cut.text.len());
         let mut from = 0;
         for (i, &hole) in cut.holes.iter().enumerate() {
@@ -430,7 +428,13 @@ impl EventParts {
             from = hole as usize + 1;
         }
         text.push_str(&cut.skeleton[from..]);
+        text.extend(std::iter::repeat_n('}', self.open.len()));
         text
+    }
+
+    fn end_object(&mut self) {
+        self.cut.skeleton.push('}');
+        self.open.pop();
     }
 
     /// Writes `key` and its colon; returns where the key is.
@@ -903,6 +907,10 @@ mod tests {
             .close();
         let twice = twice.finish();
         assert_eq!(twice.text(), r#"{"a":1,"b":{"c":2,"c":3}}"#);
+        // The text of parts not yet finished closes what is open.
+        let mut open = EventParts::new();
+        open.leaf("a", "1").open("b").leaf("c", "2");
+        assert_eq!(open.text(), r#"{"a":1,"b":{"c":2}}"#);
         assert_eq!(glue.parts(&mut host, &twice), r#"{"a":1,"b":{"c":3}}"#);
         assert_eq!(glue.parts(&mut host, &twice), r#"{"a":1,"b":{"c":3}}"#);
         // A leaf that smuggles in a member: the plan is that of the text,

@@ -138,9 +138,8 @@ pub struct Host {
     module_dirs: Vec<std::path::PathBuf>,
     /// The heap cap in MiB.
     memory_mb: usize,
-    /// Compiled module wrappers by file name and code (see [`Host::load`]).
-    /// Compiled module wrappers by file, then by code: only the file name
-    /// is hashed, the code compared.
+    /// Compiled module wrappers by file, then by code (see [`Host::load`]):
+    /// only the file name is hashed, the code compared.
     compiled: std::collections::HashMap<String, Vec<(String, v8::Global<v8::Value>)>>,
     /// Each Action folder's canonical form, worked out once per runtime.
     canonical_dirs: std::collections::HashMap<std::path::PathBuf, std::path::PathBuf>,
