@@ -51,6 +51,44 @@ pub struct Report {
     pub primary_user: Option<String>,
 }
 
+impl Report {
+    /// The report's members whose keys `keep` accepts, each as
+    /// `serde_json::to_value` of the whole report writes it. `expect` names a
+    /// few members; building only those spares writing every invocation's
+    /// snapshot and calls for each flow of a suite.
+    pub fn members(&self, keep: impl Fn(&str) -> bool) -> Map<String, Value> {
+        fn value(member: &impl Serialize) -> Value {
+            serde_json::to_value(member).expect("reports serialise")
+        }
+        let mut members = Map::new();
+        let mut add = |key: &str, member: &dyn Fn() -> Value| {
+            if keep(key) {
+                members.insert(key.to_owned(), member());
+            }
+        };
+        add("flow", &|| value(&self.flow));
+        add("outcome", &|| value(&self.outcome));
+        add("error", &|| value(&self.error));
+        add("invocations", &|| value(&self.invocations));
+        add("mfa", &|| value(&self.mfa));
+        add("mfa_commands_used", &|| value(&self.mfa_commands_used));
+        add("user", &|| value(&self.user));
+        add("id_token", &|| value(&self.id_token));
+        add("access_token", &|| value(&self.access_token));
+        add("redirects", &|| value(&self.redirects));
+        add("http", &|| value(&self.http));
+        add("logs", &|| value(&self.logs));
+        add("cache", &|| value(&self.cache));
+        add("transaction", &|| value(&self.transaction));
+        add("session", &|| value(&self.session));
+        add("refresh_token", &|| value(&self.refresh_token));
+        add("saml_response", &|| value(&self.saml_response));
+        add("multifactor", &|| value(&self.multifactor));
+        add("primary_user", &|| value(&self.primary_user));
+        members
+    }
+}
+
 /// One handler run.
 #[derive(Debug, Clone, Serialize)]
 pub struct InvocationReport {

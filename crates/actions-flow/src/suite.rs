@@ -118,7 +118,8 @@ pub struct FlowResult {
     pub name: String,
     /// The verdict.
     pub status: Status,
-    /// The run report (normalised), when it ran.
+    /// The run report (normalised), when it ran and [`Options::reports`]
+    /// asked for it.
     pub report: Option<Value>,
     /// Wall time of the whole flow.
     pub duration: Duration,
@@ -135,6 +136,9 @@ pub struct Options {
     pub update: bool,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Keep each flow's normalised report in its result
+    /// ([`FlowResult::report`]), as `actions test --json` prints them.
+    pub reports: bool,
 }
 
 /// Runs and checks one flow on `runner`.
@@ -149,18 +153,27 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
         Ok(report) => report,
         Err(error) => return errored(path, flow.name.clone(), error.to_string(), started),
     };
-    let mut report = serde_json::to_value(&report).expect("reports serialise");
-    let mismatches = flow
-        .file
-        .expect
-        .as_ref()
-        .map(|e| expect::check(e, &report))
-        .unwrap_or_default();
-    normalise(&mut report);
     let golden_path = golden_path(path);
     let has_golden = golden_path.is_file();
+    let expected = flow.file.expect.as_ref();
+    // The whole report as JSON only when something reads it all: a golden
+    // report, the caller, or an `expect` that is not an object.
+    let whole = (has_golden || options.reports || expected.is_some_and(|e| !e.is_object()))
+        .then(|| serde_json::to_value(&report).expect("reports serialise"));
+    let mismatches = match (expected, &whole) {
+        (None, _) => Vec::new(),
+        (Some(expected), Some(whole)) => expect::check(expected, whole),
+        (Some(expected), None) => {
+            let named = Value::Object(report.members(|key| expected.get(key).is_some()));
+            expect::check(expected, &named)
+        }
+    };
+    let report = whole.map(|mut report| {
+        normalise(&mut report);
+        report
+    });
     let mut golden = None;
-    if has_golden {
+    if let Some(report) = report.as_ref().filter(|_| has_golden) {
         if options.update {
             let text = serde_json::to_string_pretty(&report).expect("reports serialise") + "\n";
             if let Err(error) = std::fs::write(&golden_path, text) {
@@ -175,7 +188,7 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
             let stored = std::fs::read_to_string(&golden_path)
                 .ok()
                 .and_then(|text| serde_json::from_str::<Value>(&text).ok());
-            if stored.as_ref() != Some(&report) {
+            if stored.as_ref() != Some(report) {
                 golden = Some(golden_path.clone());
             }
         }
@@ -191,7 +204,7 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
         path: path.to_owned(),
         name: flow.name,
         status,
-        report: Some(report),
+        report: report.filter(|_| options.reports),
         duration: started.elapsed(),
         warnings: flow.warnings,
     }
@@ -299,6 +312,55 @@ mod tests {
         }
         assert!(in_order.waiting.is_empty());
         assert_eq!(seen, ["0", "1", "2", "3", "4", "5"]);
+    }
+
+    /// `expect` is checked against only the members it names
+    /// (`Report::members`): over every example flow, those members must be
+    /// the whole report's, and an `expect` naming every member (all wrong)
+    /// must get the same mismatches either way.
+    #[test]
+    fn flow_file_4_expect_sees_the_members_it_names_as_the_whole_report_has_them() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../actions");
+        let flows = discover(&[examples]).expect("the examples are readable");
+        assert!(flows.len() >= 10, "{flows:?}");
+        let mut runner = Runner::default();
+        for path in &flows {
+            let flow = LoadedFlow::load(path, Overrides::default()).expect("an example loads");
+            let report = runner.run(&flow).expect("an example runs");
+            let Value::Object(whole) = serde_json::to_value(&report).expect("reports serialise")
+            else {
+                panic!("a report is an object");
+            };
+            let all = report.members(|_| true);
+            assert_eq!(
+                all.keys().collect::<Vec<_>>(),
+                whole.keys().collect::<Vec<_>>(),
+                "{}",
+                path.display()
+            );
+            assert_eq!(all, whole, "{}", path.display());
+            let some = report.members(|key| key == "outcome" || key == "mfa");
+            assert_eq!(some.keys().collect::<Vec<_>>(), ["outcome", "mfa"]);
+
+            let wrong: serde_json::Map<String, Value> = whole
+                .keys()
+                .map(|key| (key.clone(), serde_json::json!({ "no": 1 })))
+                .chain([("not_a_member".to_owned(), Value::from(1))])
+                .collect();
+            let wrong = Value::Object(wrong);
+            let named = Value::Object(report.members(|key| wrong.get(key).is_some()));
+            let from_named = expect::check(&wrong, &named);
+            assert_eq!(from_named, expect::check(&wrong, &Value::Object(whole)));
+            assert_eq!(from_named.len(), all.len() + 1, "{}", path.display());
+            if let Some(expected) = &flow.file.expect {
+                let named = Value::Object(report.members(|key| expected.get(key).is_some()));
+                assert!(
+                    expect::check(expected, &named).is_empty(),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
     }
 
     #[test]

@@ -147,6 +147,8 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
         jobs: args
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        // Only the JSON lines print each flow's report.
+        reports: args.json,
     };
     let terminal = std::io::stderr().is_terminal() && !args.json;
     let colour = render::use_colour(if args.json {
