@@ -653,6 +653,11 @@ impl Transaction {
     pub fn invocations(&self) -> &[InvocationRecord] {
         &self.invocations
     }
+    /// Every handler run, given up by a finished transaction (its report
+    /// moves them instead of copying each snapshot).
+    pub fn into_invocations(self) -> Vec<InvocationRecord> {
+        self.invocations
+    }
     /// The report's `mfa[]`.
     pub fn mfa(&self) -> &[MfaEntry] {
         &self.mfa

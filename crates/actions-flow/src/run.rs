@@ -161,7 +161,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     }
     transaction.set_now(clock.now_ms());
     transaction.finish();
-    Ok(report(flow, &transaction, extras, http_log))
+    Ok(report(flow, transaction, extras, http_log))
 }
 
 fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
@@ -249,47 +249,23 @@ fn fold_seed(seed: u64) -> u32 {
 
 fn report(
     flow: &LoadedFlow,
-    transaction: &Transaction,
+    transaction: Transaction,
     extras: Vec<Invocation>,
     http: Vec<actions_runtime::HttpRecord>,
 ) -> Report {
     let timeout_ms = flow.timeout_ms;
-    let flow_dir = std::path::absolute(flow.path.parent().unwrap_or(std::path::Path::new(".")))
-        .unwrap_or_default()
-        .display()
-        .to_string();
-    let invocations = transaction
-        .invocations()
-        .iter()
-        .zip(extras)
-        .map(|(record, extra)| InvocationReport {
-            action: record.action.clone(),
-            handler: record.handler.clone(),
-            seen: record.seen.clone(),
-            calls: record.calls.clone(),
-            console: extra.console,
-            error: extra.failure.map(|f| {
-                let stack = f.stack.as_deref().map(|s| relative_stack(s, &flow_dir));
-                let location = stack.as_deref().and_then(first_user_frame);
-                InvocationError {
-                    code: error_code(f.kind),
-                    message: failure_message(&f, timeout_ms),
-                    name: f.name,
-                    file: location.as_ref().map(|l| l.0.clone()),
-                    line: location.as_ref().map(|l| l.1),
-                    column: location.as_ref().map(|l| l.2),
-                    stack,
-                }
-            }),
-            duration_ms: (extra.duration.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
-        })
-        .collect();
+    let flow_dir = || {
+        std::path::absolute(flow.path.parent().unwrap_or(std::path::Path::new(".")))
+            .unwrap_or_default()
+            .display()
+            .to_string()
+    };
     let user = transaction.user();
-    Report {
+    let mut report = Report {
         flow: flow.name.clone(),
         outcome: transaction.outcome(),
         error: transaction.error().cloned(),
-        invocations,
+        invocations: Vec::new(),
         mfa: transaction.mfa().to_vec(),
         mfa_commands_used: transaction.mfa_commands_used(),
         user: UserReport {
@@ -315,7 +291,35 @@ fn report(
         saml_response: transaction.saml().clone(),
         multifactor: transaction.multifactor(),
         primary_user: transaction.primary_user().map(str::to_owned),
-    }
+    };
+    // The records are moved, not copied: the transaction is done.
+    report.invocations = transaction
+        .into_invocations()
+        .into_iter()
+        .zip(extras)
+        .map(|(record, extra)| InvocationReport {
+            action: record.action,
+            handler: record.handler,
+            seen: record.seen,
+            calls: record.calls,
+            console: extra.console,
+            error: extra.failure.map(|f| {
+                let stack = f.stack.as_deref().map(|s| relative_stack(s, &flow_dir()));
+                let location = stack.as_deref().and_then(first_user_frame);
+                InvocationError {
+                    code: error_code(f.kind),
+                    message: failure_message(&f, timeout_ms),
+                    name: f.name,
+                    file: location.as_ref().map(|l| l.0.clone()),
+                    line: location.as_ref().map(|l| l.1),
+                    column: location.as_ref().map(|l| l.2),
+                    stack,
+                }
+            }),
+            duration_ms: (extra.duration.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+        })
+        .collect();
+    report
 }
 
 /// A stack with `file:///<flow folder>/` taken off its paths.
