@@ -61082,8 +61082,10 @@ static int js_actions_props_in_order(JSContext *ctx, JSObject *p, JSValue *v,
     JSAtomStruct *key;
     uint32_t i = 0, j;
     int pass;
+    bool symbols = false;
 
-    for (pass = 0; pass < 2; pass++) {
+    /* The second pass, for symbols, only when the first passed over one. */
+    for (pass = 0; pass < 1 + symbols; pass++) {
         for (j = 0, prs = get_shape_prop(sh); j < sh->prop_count; j++, prs++) {
             if (prs->atom == JS_ATOM_NULL)
                 continue;
@@ -61092,8 +61094,10 @@ static int js_actions_props_in_order(JSContext *ctx, JSObject *p, JSValue *v,
             key = ctx->rt->atom_array[prs->atom];
             if (key->atom_type == JS_ATOM_TYPE_PRIVATE)
                 return -1;
-            if ((key->atom_type != JS_ATOM_TYPE_STRING) != (pass == 1))
+            if ((key->atom_type != JS_ATOM_TYPE_STRING) != (pass == 1)) {
+                symbols = true;
                 continue;
+            }
             if (i >= n || (JS_VALUE_GET_TAG(v[i]) != JS_TAG_STRING &&
                            JS_VALUE_GET_TAG(v[i]) != JS_TAG_SYMBOL) ||
                 JS_VALUE_GET_PTR(v[i]) != key)
@@ -61146,6 +61150,14 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
     v = fp->u.array.u.values;
     if (n % 4 != 0)
         return false;
+    /* A match pairs every property of the shape with a recorded one, so
+       the counts are equal; they are counted only when it cannot pair. */
+    switch (js_actions_props_in_order(ctx, p, v, n)) {
+    case 1:
+        return true;
+    case 0:
+        return false;
+    }
     sh = p->shape;
     count = 0;
     for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
@@ -61154,12 +61166,6 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
     }
     if (count != n / 4)
         return false;
-    switch (js_actions_props_in_order(ctx, p, v, n)) {
-    case 1:
-        return true;
-    case 0:
-        return false;
-    }
     for (i = 0; i < n; i += 4) {
         JSAtom atom;
         if ((JS_VALUE_GET_TAG(v[i]) == JS_TAG_STRING ||
