@@ -3,6 +3,8 @@
 //! metadata, and how the simulated user comes back from a redirect or form
 //! (flow-file.md §3 decision 12).
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -14,11 +16,13 @@ pub struct LoginContext {
     /// `event.transaction.protocol`.
     pub protocol: Option<String>,
     /// `event.request` (replaced on each resume from a redirect or form).
-    pub request: Value,
+    /// Shared with the snapshots handed to Actions, and copied only when it
+    /// changes, as are `session` and `refresh_token`.
+    pub request: Arc<Value>,
     /// `event.session`, or `Value::Null` when absent.
-    pub session: Value,
+    pub session: Arc<Value>,
     /// `event.refresh_token`, or `Value::Null` when absent.
-    pub refresh_token: Value,
+    pub refresh_token: Arc<Value>,
     /// `event.transaction.metadata`.
     pub transaction_metadata: Map<String, Value>,
     /// IDs of Rules that ran before the Actions (`api.rules.wasExecuted`).

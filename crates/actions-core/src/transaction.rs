@@ -6,6 +6,7 @@
 //! `transaction/suspend.rs` the redirects.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -60,13 +61,13 @@ pub struct Snapshot {
     pub user_metadata: Value,
     /// `event.request` (the `/continue` request after a resume).
     #[serde(skip)]
-    pub request: Value,
+    pub request: Arc<Value>,
     /// `event.session` (`Null` when absent).
     #[serde(skip)]
-    pub session: Value,
+    pub session: Arc<Value>,
     /// `event.refresh_token` (`Null` when absent).
     #[serde(skip)]
-    pub refresh_token: Value,
+    pub refresh_token: Arc<Value>,
     /// `event.transaction.metadata`.
     #[serde(skip)]
     pub transaction_metadata: Map<String, Value>,

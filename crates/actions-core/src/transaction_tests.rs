@@ -689,7 +689,7 @@ fn auth0_post_login_2_8_continue_runs_the_same_action_with_the_new_request() {
         Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
     )
     .with_context(crate::LoginContext {
-        request: json!({"ip": "1.2.3.4", "query": {"a": 1}, "body": {}}),
+        request: json!({"ip": "1.2.3.4", "query": {"a": 1}, "body": {}}).into(),
         ..Default::default()
     })
     .with_continue_responses(vec![crate::ContinueResponse {
@@ -710,6 +710,53 @@ fn auth0_post_login_2_8_continue_runs_the_same_action_with_the_new_request() {
     assert!(seen.request["query"]["state"].is_string());
     assert!(seen.request["query"].get("a").is_none());
     assert!(l.tx.redirects()[0].continued);
+}
+
+/// Snapshots share the request, session and refresh token with the
+/// transaction until a change reaches them: a later Action sees an earlier
+/// one's session and refresh-token changes, and the earlier Action's
+/// recorded snapshot keeps what it was given.
+#[test]
+fn auth0_post_login_3_6_later_snapshots_see_session_changes_and_earlier_ones_keep_theirs() {
+    let mut l = login(&[]);
+    l.tx = std::mem::replace(
+        &mut l.tx,
+        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
+    )
+    .with_context(crate::LoginContext {
+        request: json!({"ip": "1.2.3.4"}).into(),
+        session: json!({"id": "s1"}).into(),
+        refresh_token: json!({"id": "r1"}).into(),
+        ..Default::default()
+    });
+    l.tx.begin("a", 0, "onExecutePostLogin");
+    for (method, args) in [
+        (ApiMethod::SessionSetCookieMode, vec![json!("persistent")]),
+        (ApiMethod::SessionSetMetadata, vec![json!("k"), json!("v")]),
+        (
+            ApiMethod::RefreshTokenSetMetadata,
+            vec![json!("device"), json!("phone")],
+        ),
+    ] {
+        l.tx.call(method, args).unwrap();
+    }
+    l.tx.end(HandlerEnd::Returned);
+    let seen = l.tx.begin("b", 1, "onExecutePostLogin").clone();
+    assert_eq!(
+        *seen.session,
+        json!({"id": "s1", "cookie": {"mode": "persistent"}, "metadata": {"k": "v"}})
+    );
+    assert_eq!(
+        *seen.refresh_token,
+        json!({"id": "r1", "metadata": {"device": "phone"}})
+    );
+    assert!(std::sync::Arc::ptr_eq(
+        &seen.request,
+        &l.tx.invocations()[0].seen.request
+    ));
+    let first = &l.tx.invocations()[0].seen;
+    assert_eq!(*first.session, json!({"id": "s1"}));
+    assert_eq!(*first.refresh_token, json!({"id": "r1"}));
 }
 
 #[test]

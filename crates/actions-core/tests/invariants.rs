@@ -523,9 +523,10 @@ fn context() -> BoxedStrategy<LoginContext> {
                     "method": "GET",
                     "query": query,
                     "body": {},
-                }),
-                session,
-                refresh_token,
+                })
+                .into(),
+                session: session.into(),
+                refresh_token: refresh_token.into(),
                 transaction_metadata: Map::new(),
                 executed_rules: vec!["rul_1".to_owned()],
                 roles,

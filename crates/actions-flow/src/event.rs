@@ -359,13 +359,13 @@ mod tests {
         user["app_metadata"] = seen.app_metadata.clone();
         user["user_metadata"] = seen.user_metadata.clone();
         event["authentication"]["methods"] = Value::Array(seen.methods.clone());
-        event["request"] = seen.request.clone();
+        event["request"] = (*seen.request).clone();
         for (key, value) in [
             ("session", &seen.session),
             ("refresh_token", &seen.refresh_token),
         ] {
             if !value.is_null() {
-                event[key] = value.clone();
+                event[key] = (**value).clone();
             }
         }
         if let Some(transaction) = event.get_mut("transaction").and_then(Value::as_object_mut) {
@@ -409,9 +409,9 @@ mod tests {
             methods: vec![json!({"name": "pwd"})],
             app_metadata: json!({}),
             user_metadata: json!({"x": [1, "two", null]}),
-            request: json!({"ip": "1.2.3.4"}),
-            session: Value::Null,
-            refresh_token: Value::Null,
+            request: json!({"ip": "1.2.3.4"}).into(),
+            session: Value::Null.into(),
+            refresh_token: Value::Null.into(),
             transaction_metadata: Map::new(),
             prompt: None,
         };
@@ -420,9 +420,9 @@ mod tests {
             methods: vec![json!({"name": "mfa", "type": "otp", "timestamp": "t"})],
             app_metadata: json!({"roles": ["admin"], "q": "\"quoted\" \u{e9}"}),
             user_metadata: Value::Null,
-            request: json!({"query": {"state": "abc"}}),
-            session: json!({"id": "s1"}),
-            refresh_token: json!({"id": "r1"}),
+            request: json!({"query": {"state": "abc"}}).into(),
+            session: json!({"id": "s1"}).into(),
+            refresh_token: json!({"id": "r1"}).into(),
             transaction_metadata: json!({"k": 1}).as_object().unwrap().clone(),
             prompt: Some(json!({"fields": {"a": 1}})),
         };
@@ -433,8 +433,8 @@ mod tests {
         // The snapshot's request and session as the base event has them:
         // the parts take the base's (kept) texts for them.
         let unchanged = Snapshot {
-            request: default["request"].clone(),
-            session: with_secrets["session"].clone(),
+            request: default["request"].clone().into(),
+            session: with_secrets["session"].clone().into(),
             ..quiet.clone()
         };
         for base in [&default, &sparse, &with_secrets] {

@@ -182,9 +182,13 @@ fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
     let context = LoginContext {
         user_id: user["user_id"].as_str().unwrap_or_default().to_owned(),
         protocol: event["transaction"]["protocol"].as_str().map(str::to_owned),
-        request: event["request"].clone(),
-        session: event.get("session").cloned().unwrap_or(Value::Null),
-        refresh_token: event.get("refresh_token").cloned().unwrap_or(Value::Null),
+        request: event["request"].clone().into(),
+        session: event.get("session").cloned().unwrap_or(Value::Null).into(),
+        refresh_token: event
+            .get("refresh_token")
+            .cloned()
+            .unwrap_or(Value::Null)
+            .into(),
         transaction_metadata: event["transaction"]["metadata"]
             .as_object()
             .cloned()

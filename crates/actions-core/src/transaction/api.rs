@@ -2,6 +2,8 @@
 //! running Action's [`Pending`] (applied when the Action finishes) or, for the
 //! calls Auth0 answers at once (cache, tokens, `canRedirect`), answered here.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -112,20 +114,25 @@ pub(super) struct SessionChanges {
 }
 
 impl SessionChanges {
-    pub(super) fn apply(&mut self, report: &mut SessionReport, session: &mut Value) {
+    /// `session` is copied only if a change reaches it (snapshots share it).
+    pub(super) fn apply(&mut self, report: &mut SessionReport, session: &mut Arc<Value>) {
         if let Some(revoked) = self.revoked.take() {
             report.revoked = Some(revoked);
         }
         report.expires_at = earliest(report.expires_at, self.expires_at);
         report.idle_expires_at = earliest(report.idle_expires_at, self.idle_expires_at);
         if let Some(mode) = self.cookie_mode.take() {
-            if let Some(session) = session.as_object_mut().filter(|s| !s.is_empty()) {
+            if session.as_object().is_some_and(|s| !s.is_empty()) {
+                let session = Arc::make_mut(session)
+                    .as_object_mut()
+                    .expect("just checked: an object");
                 session.insert("cookie".to_owned(), json!({ "mode": mode }));
             }
             report.cookie_mode = Some(mode);
         }
         if let Some(metadata) = self.metadata.take() {
-            if let Some(session) = session.as_object_mut() {
+            if let Some(session) = session.is_object().then(|| Arc::make_mut(session)) {
+                let session = session.as_object_mut().expect("just checked: an object");
                 session.insert("metadata".to_owned(), Value::Object(metadata.clone()));
             }
             report.metadata = Some(metadata);
@@ -143,7 +150,8 @@ pub(super) struct RefreshTokenChanges {
 }
 
 impl RefreshTokenChanges {
-    pub(super) fn apply(&mut self, report: &mut RefreshTokenReport, token: &mut Value) {
+    /// `token` is copied only if a change reaches it (snapshots share it).
+    pub(super) fn apply(&mut self, report: &mut RefreshTokenReport, token: &mut Arc<Value>) {
         if let Some(revoked) = self.revoked.take() {
             report.revoked = Some(revoked);
         }
@@ -151,7 +159,8 @@ impl RefreshTokenChanges {
         report.idle_expires_at = earliest(report.idle_expires_at, self.idle_expires_at);
         if let Some(metadata) = self.metadata.take() {
             // §2.12: `event.refresh_token.metadata` changes only if a token exists.
-            if let Some(token) = token.as_object_mut() {
+            if let Some(token) = token.is_object().then(|| Arc::make_mut(token)) {
+                let token = token.as_object_mut().expect("just checked: an object");
                 token.insert("metadata".to_owned(), Value::Object(metadata.clone()));
             }
             report.metadata = Some(metadata);

@@ -4,6 +4,8 @@
 //! `onContinuePostLogin` runs (auth0-post-login §2.7, §2.8, §2.13, §4.5;
 //! flow-file.md §3 decision 12).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -123,7 +125,7 @@ impl Transaction {
         }
         // §1.3: a new request describes the /continue call; it keeps the
         // original request's other fields.
-        if let Some(request) = self.context.request.as_object_mut() {
+        if let Some(request) = Arc::make_mut(&mut self.context.request).as_object_mut() {
             request.insert("query".to_owned(), Value::Object(query));
             request.insert("body".to_owned(), Value::Object(entry.body.clone()));
         }
