@@ -13,6 +13,14 @@ struct Login {
     position: usize,
 }
 
+impl Login {
+    /// Sets the transaction up further (`with_context`, `with_protocol`, ...).
+    fn set_up(&mut self, f: impl FnOnce(Transaction) -> Transaction) {
+        let blank = Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]);
+        self.tx = f(std::mem::replace(&mut self.tx, blank));
+    }
+}
+
 fn login(enrolled: &[&str]) -> Login {
     login_with(Tenant::default(), enrolled, vec![])
 }
@@ -684,18 +692,16 @@ fn auth0_post_login_2_7_a_redirect_nobody_returns_from_writes_neither_s_nor_f() 
 #[test]
 fn auth0_post_login_2_8_continue_runs_the_same_action_with_the_new_request() {
     let mut l = login(&[]);
-    l.tx = std::mem::replace(
-        &mut l.tx,
-        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
-    )
-    .with_context(crate::LoginContext {
-        request: json!({"ip": "1.2.3.4", "query": {"a": 1}, "body": {}}).into(),
-        ..Default::default()
-    })
-    .with_continue_responses(vec![crate::ContinueResponse {
-        body: json!({"answer": "yes"}).as_object().unwrap().clone(),
-        ..Default::default()
-    }]);
+    l.set_up(|tx| {
+        tx.with_context(crate::LoginContext {
+            request: json!({"ip": "1.2.3.4", "query": {"a": 1}, "body": {}}).into(),
+            ..Default::default()
+        })
+        .with_continue_responses(vec![crate::ContinueResponse {
+            body: json!({"answer": "yes"}).as_object().unwrap().clone(),
+            ..Default::default()
+        }])
+    });
     l.tx.begin("a", 0, "onExecutePostLogin");
     l.tx.call(
         ApiMethod::RedirectSendUserTo,
@@ -719,15 +725,13 @@ fn auth0_post_login_2_8_continue_runs_the_same_action_with_the_new_request() {
 #[test]
 fn auth0_post_login_3_6_later_snapshots_see_session_changes_and_earlier_ones_keep_theirs() {
     let mut l = login(&[]);
-    l.tx = std::mem::replace(
-        &mut l.tx,
-        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
-    )
-    .with_context(crate::LoginContext {
-        request: json!({"ip": "1.2.3.4"}).into(),
-        session: json!({"id": "s1"}).into(),
-        refresh_token: json!({"id": "r1"}).into(),
-        ..Default::default()
+    l.set_up(|tx| {
+        tx.with_context(crate::LoginContext {
+            request: json!({"ip": "1.2.3.4"}).into(),
+            session: json!({"id": "s1"}).into(),
+            refresh_token: json!({"id": "r1"}).into(),
+            ..Default::default()
+        })
     });
     l.tx.begin("a", 0, "onExecutePostLogin");
     for (method, args) in [
@@ -762,11 +766,7 @@ fn auth0_post_login_3_6_later_snapshots_see_session_changes_and_earlier_ones_kee
 #[test]
 fn auth0_post_login_3_9_refresh_token_exchange_fails_with_mfa_required() {
     let mut l = login(&["otp"]);
-    l.tx = std::mem::replace(
-        &mut l.tx,
-        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
-    )
-    .with_protocol(Some("oauth2-refresh-token".into()));
+    l.set_up(|tx| tx.with_protocol(Some("oauth2-refresh-token".into())));
     assert_eq!(l.action("a", vec![challenge_any(&["otp"])]), Step::Stop);
     assert_eq!(l.code(), Some(ErrorCode::MfaRequired));
     assert_eq!(l.log_types(), ["mfar", "f"]);
@@ -786,10 +786,6 @@ fn auth0_post_login_3_9_toggle_off_wins_over_the_protocol() {
         ..Default::default()
     };
     let mut l = login_with(tenant, &["otp"], vec![]);
-    l.tx = std::mem::replace(
-        &mut l.tx,
-        Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]),
-    )
-    .with_protocol(Some("oauth2-password".into()));
+    l.set_up(|tx| tx.with_protocol(Some("oauth2-password".into())));
     assert_eq!(l.action("a", vec![challenge_any(&["otp"])]), Step::Continue);
 }
