@@ -122,17 +122,13 @@ impl SessionChanges {
         report.expires_at = earliest(report.expires_at, self.expires_at);
         report.idle_expires_at = earliest(report.idle_expires_at, self.idle_expires_at);
         if let Some(mode) = self.cookie_mode.take() {
-            if session.as_object().is_some_and(|s| !s.is_empty()) {
-                let session = Arc::make_mut(session)
-                    .as_object_mut()
-                    .expect("just checked: an object");
+            if let Some(session) = object_mut(session).filter(|s| !s.is_empty()) {
                 session.insert("cookie".to_owned(), json!({ "mode": mode }));
             }
             report.cookie_mode = Some(mode);
         }
         if let Some(metadata) = self.metadata.take() {
-            if let Some(session) = session.is_object().then(|| Arc::make_mut(session)) {
-                let session = session.as_object_mut().expect("just checked: an object");
+            if let Some(session) = object_mut(session) {
                 session.insert("metadata".to_owned(), Value::Object(metadata.clone()));
             }
             report.metadata = Some(metadata);
@@ -159,8 +155,7 @@ impl RefreshTokenChanges {
         report.idle_expires_at = earliest(report.idle_expires_at, self.idle_expires_at);
         if let Some(metadata) = self.metadata.take() {
             // §2.12: `event.refresh_token.metadata` changes only if a token exists.
-            if let Some(token) = token.is_object().then(|| Arc::make_mut(token)) {
-                let token = token.as_object_mut().expect("just checked: an object");
+            if let Some(token) = object_mut(token) {
                 token.insert("metadata".to_owned(), Value::Object(metadata.clone()));
             }
             report.metadata = Some(metadata);
@@ -181,6 +176,16 @@ impl SamlChanges {
             report.attributes = attributes;
         }
         report.settings.append(&mut self.settings);
+    }
+}
+
+/// The object in `shared`, copied first if a snapshot still shares it;
+/// `None` (and no copy) when it is not an object.
+fn object_mut(shared: &mut Arc<Value>) -> Option<&mut Map<String, Value>> {
+    if shared.is_object() {
+        Arc::make_mut(shared).as_object_mut()
+    } else {
+        None
     }
 }
 
