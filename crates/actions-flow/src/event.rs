@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use actions_core::{iso8601, Snapshot};
 use actions_runtime::EventParts;
@@ -165,6 +166,106 @@ pub(crate) fn invocation_event_parts<'a>(
         }
     }
     parts.finish()
+}
+
+/// The event of the invocation before, to build the next one of the same
+/// run of a flow from: between two invocations only the snapshot's members
+/// change, and mostly only the factors, methods and metadata.
+pub(crate) struct LastEvent<'a> {
+    parts: EventParts,
+    seen: Snapshot,
+    secrets: &'a BTreeMap<String, String>,
+}
+
+/// The same event as [`invocation_event_parts`] gives, built from the last
+/// one (`last`) when only leaves changed, and kept in `last` for the next.
+pub(crate) fn next_event_parts<'a>(
+    base: &'a Value,
+    seen: &Snapshot,
+    secrets: &'a BTreeMap<String, String>,
+    texts: &mut LeafTexts<'a>,
+    last: &mut Option<LastEvent<'a>>,
+) -> EventParts {
+    if let Some(event) = last.as_mut() {
+        if event.follow(seen, secrets) {
+            return event.parts.clone();
+        }
+    }
+    let parts = invocation_event_parts(base, seen, secrets, texts);
+    *last = Some(LastEvent {
+        parts: parts.clone(),
+        seen: seen.clone(),
+        secrets,
+    });
+    parts
+}
+
+impl<'a> LastEvent<'a> {
+    /// Makes this the event of `seen` and `secrets` by replacing the leaves
+    /// that changed. False when that is not enough (a member came, went or
+    /// changed its keys); the parts are then spoilt, and must be built
+    /// afresh.
+    fn follow(&mut self, seen: &Snapshot, secrets: &'a BTreeMap<String, String>) -> bool {
+        // Every member, so a member added to the snapshot is not missed.
+        let Snapshot {
+            enrolled_factors,
+            methods,
+            app_metadata,
+            user_metadata,
+            request,
+            session,
+            refresh_token,
+            transaction_metadata,
+            prompt,
+        } = seen;
+        let last = &self.seen;
+        let same = |a: &Arc<Value>, b: &Arc<Value>| Arc::ptr_eq(a, b) || a == b;
+        // These are objects cut into their members, or absent: rebuilt whole.
+        if !(std::ptr::eq(secrets, self.secrets) || *secrets == *self.secrets)
+            || !same(request, &last.request)
+            || !same(session, &last.session)
+            || !same(refresh_token, &last.refresh_token)
+            || *prompt != last.prompt
+        {
+            return false;
+        }
+        let parts = &mut self.parts;
+        let leaves = [
+            (
+                *enrolled_factors != last.enrolled_factors,
+                &["user", "enrolledFactors"],
+                Part::Values(enrolled_factors),
+            ),
+            (
+                *app_metadata != last.app_metadata,
+                &["user", "app_metadata"],
+                Part::Value(app_metadata),
+            ),
+            (
+                *user_metadata != last.user_metadata,
+                &["user", "user_metadata"],
+                Part::Value(user_metadata),
+            ),
+            (
+                *methods != last.methods,
+                &["authentication", "methods"],
+                Part::Values(methods),
+            ),
+            (
+                *transaction_metadata != last.transaction_metadata,
+                &["transaction", "metadata"],
+                Part::Map(transaction_metadata),
+            ),
+        ];
+        for (changed, path, part) in leaves {
+            if changed && !parts.replace(path, &json(&part)) {
+                return false;
+            }
+        }
+        self.seen = seen.clone();
+        self.secrets = secrets;
+        true
+    }
 }
 
 fn json(value: &impl Serialize) -> String {
@@ -446,6 +547,107 @@ mod tests {
                     assert_eq!(invocation_event_json(base, seen, secrets), merged);
                     let parts = invocation_event_parts(base, seen, secrets, &mut texts);
                     assert_eq!(parts.text(), merged);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_event_built_from_the_last_is_the_merged_event() {
+        let default = base_event("acme", None, 0).unwrap();
+        let mut sparse = default.clone();
+        for key in ["transaction", "session"] {
+            sparse.as_object_mut().unwrap().remove(key);
+        }
+        let first = Snapshot {
+            enrolled_factors: vec![json!({"type": "otp"})],
+            methods: vec![json!({"name": "pwd"})],
+            app_metadata: json!({}),
+            user_metadata: json!({}),
+            request: default["request"].clone().into(),
+            session: Value::Null.into(),
+            refresh_token: Value::Null.into(),
+            transaction_metadata: Map::new(),
+            prompt: None,
+        };
+        // Each changes one leaf of the one before (longer or shorter).
+        let mut leaves = vec![first.clone()];
+        let mut next = |change: &dyn Fn(&mut Snapshot)| {
+            let mut seen = leaves.last().unwrap().clone();
+            change(&mut seen);
+            leaves.push(seen);
+        };
+        next(&|s| s.enrolled_factors.push(json!({"type": "webauthn-roaming"})));
+        next(&|s| s.methods.push(json!({"name": "mfa", "type": "otp"})));
+        next(&|s| s.app_metadata = json!({"last": "\"é\""}));
+        next(&|s| s.user_metadata = Value::Null);
+        next(&|s| {
+            s.transaction_metadata.insert("k".to_owned(), json!(1));
+        });
+        next(&|s| {
+            s.enrolled_factors.clear();
+            s.methods.pop();
+        });
+        // Each changes a member that is cut into its members, comes or goes.
+        let rebuilt: Vec<Snapshot> = vec![
+            Snapshot {
+                request: json!({"query": {"state": "abc"}}).into(),
+                ..first.clone()
+            },
+            Snapshot {
+                session: json!({"id": "s1"}).into(),
+                ..first.clone()
+            },
+            Snapshot {
+                refresh_token: json!({"id": "r1"}).into(),
+                ..first.clone()
+            },
+            Snapshot {
+                prompt: Some(json!({"fields": {}})),
+                ..first.clone()
+            },
+        ];
+        let none = BTreeMap::new();
+        let own: BTreeMap<String, String> = [("A".to_owned(), "own".to_owned())].into();
+        let own_too = own.clone();
+        let none_too = none.clone();
+        for base in [&default, &sparse] {
+            let merged =
+                |seen: &Snapshot, secrets| invocation_event(base, seen, secrets).to_string();
+            let mut texts = LeafTexts::default();
+            let mut last = None;
+            next_event_parts(base, &first, &none, &mut texts, &mut last);
+            for seen in &leaves[1..] {
+                let event = last.as_mut().unwrap();
+                // Without a transaction, its metadata is no leaf to change.
+                let lacks_leaf = !base.as_object().unwrap().contains_key("transaction")
+                    && seen.transaction_metadata != event.seen.transaction_metadata;
+                assert_eq!(event.follow(seen, &none), !lacks_leaf);
+                if lacks_leaf {
+                    last = None;
+                    next_event_parts(base, seen, &none, &mut texts, &mut last);
+                } else {
+                    assert_eq!(event.parts.text(), merged(seen, &none));
+                }
+            }
+            // Equal secrets of another Action follow; other secrets do not.
+            let event = last.as_mut().unwrap();
+            assert!(event.follow(&leaves[6], &none_too));
+            assert!(!event.follow(&leaves[6], &own));
+            next_event_parts(base, &leaves[6], &own, &mut texts, &mut last);
+            assert!(last.as_mut().unwrap().follow(&leaves[6], &own_too));
+            for seen in &rebuilt {
+                let event = last.as_mut().unwrap();
+                assert!(!event.follow(seen, &own));
+                let parts = next_event_parts(base, seen, &own, &mut texts, &mut last);
+                assert_eq!(parts.text(), merged(seen, &own));
+            }
+            // And whatever comes, each event is the merged one.
+            let mut last = None;
+            for seen in leaves.iter().chain(&rebuilt).chain(leaves.iter().rev()) {
+                for secrets in [&none, &own] {
+                    let parts = next_event_parts(base, seen, secrets, &mut texts, &mut last);
+                    assert_eq!(parts.text(), merged(seen, secrets));
                 }
             }
         }

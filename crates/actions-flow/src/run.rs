@@ -13,7 +13,7 @@ use actions_core::{
 use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
-use crate::event::{invocation_event_parts, LeafTexts};
+use crate::event::{next_event_parts, LeafTexts};
 use crate::report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
@@ -114,12 +114,18 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     let mut extras = Vec::new();
     let mut http_log = Vec::new();
     let mut leaf_texts = LeafTexts::default();
+    let mut last_event = None;
     'actions: for (position, spec) in flow.actions.iter().enumerate() {
         let mut handler = EXECUTE;
         loop {
             let seen = transaction.begin(&spec.name, position, handler);
-            let event =
-                invocation_event_parts(&flow.base_event, seen, &spec.secrets, &mut leaf_texts);
+            let event = next_event_parts(
+                &flow.base_event,
+                seen,
+                &spec.secrets,
+                &mut leaf_texts,
+                &mut last_event,
+            );
             let now = clock.now_ms();
             transaction.set_now(now);
             host.set_virtual_now(flow.clock_ms.map(|_| now));

@@ -432,6 +432,37 @@ impl EventParts {
         text
     }
 
+    /// Gives the leaf at `path` (its keys, from the event down) `json` as its
+    /// text, for a host that builds an event from the one before it. Answers
+    /// false, changing nothing, when no leaf has that path or a key is
+    /// written twice in one object (then which leaf the path names is not
+    /// clear): build the event afresh instead.
+    pub fn replace(&mut self, path: &[&str], json: &str) -> bool {
+        if !self.splittable {
+            return false;
+        }
+        let cut = &mut self.cut;
+        let Some(i) = cut.paths.iter().position(|leaf| {
+            usize::from(leaf.len) == path.len()
+                && leaf.keys[..path.len()]
+                    .iter()
+                    .zip(path)
+                    .all(|(&(start, end), key)| {
+                        written_key_is(&cut.skeleton[start as usize..end as usize], key)
+                    })
+        }) else {
+            return false;
+        };
+        let start = if i == 0 { 0 } else { cut.ends[i - 1] as usize };
+        let end = cut.ends[i] as usize;
+        cut.text.replace_range(start..end, json);
+        let moved = json.len() as i64 - (end - start) as i64;
+        for end in &mut cut.ends[i..] {
+            *end = (i64::from(*end) + moved) as u32;
+        }
+        true
+    }
+
     fn end_object(&mut self) {
         self.cut.skeleton.push('}');
         self.open.pop();
@@ -465,6 +496,15 @@ impl EventParts {
         let key = (start as u32, end as u32);
         frame.keys.push(key);
         key
+    }
+}
+
+/// Whether `written` (a key as [`EventParts::key`] wrote it, quotes and
+/// escapes included) is `key`.
+fn written_key_is(written: &str, key: &str) -> bool {
+    match written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+        Some(plain) if !plain.contains('\\') => plain == key,
+        _ => serde_json::from_str::<String>(written).is_ok_and(|k| k == key),
     }
 }
 
@@ -923,6 +963,51 @@ mod tests {
         broken.leaf("a", "[1");
         let broken = broken.finish();
         assert_eq!(host.plan_parts(&broken, glue.finished), r#"{"a":[1}"#);
+    }
+
+    #[test]
+    fn a_replaced_leaf_makes_the_parts_of_the_event_with_that_leaf() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let before = event("auth0|1", json!([]));
+        let mut parts = parts_of(&before);
+        glue.parts(&mut host, &parts);
+        // Longer, shorter, at either depth, and under keys with escapes.
+        for (path, leaf) in [
+            (
+                &["user", "enrolledFactors"][..],
+                r#"[{"type":"otp"},{"type":"sms"}]"#,
+            ),
+            (&["user", "enrolledFactors"], "[]"),
+            (&["tenant", "id"], r#""another tenant""#),
+            (&["request", "geoip"], "null"),
+        ] {
+            let mut expected: Value = serde_json::from_str(&parts.text()).unwrap();
+            let slot = path.iter().fold(&mut expected, |v, key| &mut v[*key]);
+            *slot = serde_json::from_str(leaf).unwrap();
+            assert!(parts.replace(path, leaf), "{path:?}");
+            assert_eq!(parts.text(), expected.to_string(), "{path:?}");
+            assert_eq!(parts_of(&parts.text()).text(), parts.text());
+            assert_eq!(glue.parts(&mut host, &parts), expected.to_string());
+        }
+        let escaped = r#"{"a\"b":{"c\\d":1},"é":[1]}"#;
+        let mut parts = parts_of(escaped);
+        assert!(parts.replace(&["a\"b", "c\\d"], "2"));
+        assert!(parts.replace(&["é"], "[2]"));
+        assert_eq!(parts.text(), r#"{"a\"b":{"c\\d":2},"é":[2]}"#);
+        // No such leaf (an object is not a leaf), or a key twice: nothing
+        // changes.
+        let text = parts.text();
+        assert!(!parts.replace(&["a\"b"], "1"));
+        assert!(!parts_of(&before).replace(&["secrets"], "{}"));
+        assert!(!parts.replace(&["a\"b", "x"], "1"));
+        assert!(!parts.replace(&["c\\d"], "1"));
+        assert!(!parts.replace(&[], "1"));
+        assert_eq!(parts.text(), text);
+        let mut twice = EventParts::new();
+        twice.leaf("a", "1").leaf("a", "2");
+        assert!(!twice.replace(&["a"], "3"));
+        assert_eq!(twice.finish().text(), r#"{"a":1,"a":2}"#);
     }
 
     #[test]
