@@ -5,7 +5,7 @@
 // (`Deno`, `__bootstrap`, ...), before any Action code runs.
 
 import { core, primordials } from "ext:core/mod.js";
-import { op_host_console, op_host_event, op_host_handler_failed } from "ext:core/ops";
+import { op_host_console, op_host_event, op_host_handler_failed, op_host_handler_settled } from "ext:core/ops";
 import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
@@ -113,7 +113,8 @@ function init(index) {
 
 /**
  * Runs one handler with the event the host prepared. Failures are reported
- * through an op, so the promise itself always resolves.
+ * through an op, and so is the end: the host waits for that, not for the
+ * promise, which always resolves.
  * @param {number} index
  * @param {string} handler
  */
@@ -132,15 +133,23 @@ async function invoke(index, handler) {
     currentEvent = event;
     await FunctionPrototypeCall(fn, mod.exports, event, api);
   } catch (e) {
-    op_host_handler_failed(describeThrown(e));
+    let description;
+    try {
+      description = describeThrown(e);
+    } catch {
+      // Out of stack or memory while describing it: still a failure.
+      description = '{"name":"Error","message":"the handler threw","stack":null,"is_error":true}';
+    }
+    op_host_handler_failed(description);
   } finally {
     currentEvent = null;
+    op_host_handler_settled();
   }
 }
 
 /**
  * The host's single entry point.
- * @param {number} command 0 register and initialise, 2 invoke, 3 begin a flow,
+ * @param {number} command 0 register and initialise, 2 start a handler, 3 begin a flow,
  *   4 record the pristine state (once, after the host removed its globals)
  * @param {number} index
  * @param {any} arg
@@ -159,7 +168,9 @@ function dispatch(command, index, arg, extra, dir) {
       modules[index] = { wrapper: arg, file: extra, dir, exports: undefined, initError: undefined, initialized: false };
       return init(index);
     case 2:
-      return invoke(index, arg);
+      // The host drives the event loop until the handler settles.
+      invoke(index, arg);
+      return undefined;
     case 3: {
       // A new flow: forget the previous flow's modules, undo what it did to
       // the globals and intrinsics, and re-seed the generator.

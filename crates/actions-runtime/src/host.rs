@@ -6,6 +6,11 @@
 use std::time::{Duration, Instant};
 
 use actions_core::Transaction;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
 
 use crate::event_plan::{Event, EventParts};
@@ -458,6 +463,7 @@ impl Host {
             host.transaction = Some(transaction);
             host.event = event;
             host.failure = None;
+            host.settled = false;
         });
         let args = js_args!(&mut self.runtime, |scope| [
             v8::Integer::new(scope, CMD_INVOKE).into(),
@@ -466,7 +472,7 @@ impl Host {
                 .expect("handler name fits a JS string")
                 .into(),
         ]);
-        let result = self.call(args, Some(budget));
+        let result = self.call_until(args, Some(budget), Until::Settled);
         let duration = started.elapsed();
         self.with_state(|host| {
             let transaction = host
@@ -505,6 +511,16 @@ impl Host {
         args: Vec<v8::Global<v8::Value>>,
         budget: Option<Duration>,
     ) -> Result<String, Failure> {
+        self.call_until(args, budget, Until::Returned)
+    }
+
+    /// [`Host::call`], driving the event loop until what `until` says.
+    fn call_until(
+        &mut self,
+        args: Vec<v8::Global<v8::Value>>,
+        budget: Option<Duration>,
+        until: Until,
+    ) -> Result<String, Failure> {
         if let Some(budget) = budget {
             self.watchdog.arm(Instant::now() + budget);
         }
@@ -513,15 +529,20 @@ impl Host {
         let _context = self.tokio.enter();
         let future = self.runtime.call_with_args(&self.dispatch, &args);
         let (runtime, tokio) = (&mut self.runtime, &self.tokio);
-        let driven = tokio.block_on(async {
-            let settled = runtime.with_event_loop_promise(future, PollEventLoopOptions::default());
-            match budget {
-                // The watchdog stops running JS; this deadline also ends a
-                // wait on a timer or request that would outlive the budget.
-                Some(budget) => tokio::time::timeout(budget, settled).await.ok(),
-                None => Some(settled.await),
-            }
-        });
+        let driven = match until {
+            Until::Returned => tokio.block_on(async {
+                let settled =
+                    runtime.with_event_loop_promise(future, PollEventLoopOptions::default());
+                match budget {
+                    // The watchdog stops running JS; this deadline also ends
+                    // a wait on a timer or request that would outlive the
+                    // budget.
+                    Some(budget) => tokio::time::timeout(budget, settled).await.ok(),
+                    None => Some(settled.await),
+                }
+            }),
+            Until::Settled => drive_until_settled(runtime, tokio, future, budget),
+        };
         let timed_out = budget.is_some() && self.watchdog.disarm();
         // The watchdog can fire just as the handler finishes; once disarmed it
         // cannot fire again, so clear any termination it left pending, or it
@@ -586,6 +607,64 @@ impl Host {
             }
         }
     }
+}
+
+/// How long [`Host::call_until`] drives the event loop.
+#[derive(Clone, Copy)]
+enum Until {
+    /// Until the dispatcher's result (a promise, or any other value) settles.
+    Returned,
+    /// Until the glue reports the handler settled (`op_host_handler_settled`);
+    /// the dispatcher returns nothing.
+    Settled,
+}
+
+/// Drives the event loop after a dispatch that started a handler, until the
+/// glue reports it settled: `None` when `budget` ran out first. Most
+/// handlers settle in the first turn of the loop, which runs without Tokio's
+/// scheduler; only one waiting on a timer or a request goes on to
+/// `block_on`. (Waiting for the handler's promise instead costs the engine
+/// two callbacks a call.)
+fn drive_until_settled(
+    runtime: &mut JsRuntime,
+    tokio: &tokio::runtime::Runtime,
+    mut call: impl Future<Output = Result<v8::Global<v8::Value>, Box<deno_core::error::JsError>>>
+        + Unpin,
+    budget: Option<Duration>,
+) -> Option<Result<v8::Global<v8::Value>, CoreError>> {
+    // The dispatcher returns at once (with nothing, or with what it threw).
+    let returned = match Pin::new(&mut call).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(Ok(value)) => value,
+        Poll::Ready(Err(error)) => return Some(Err(CoreError::from(error))),
+        Poll::Pending => unreachable!("the dispatcher returns no promise for a handler"),
+    };
+    let state = runtime.op_state();
+    let settled = move || state.borrow().borrow::<HostState>().settled;
+    let turn = std::future::poll_fn(|cx| {
+        let polled = runtime.poll_event_loop(cx, PollEventLoopOptions::default());
+        if settled() {
+            return Poll::Ready(Ok(()));
+        }
+        match polled {
+            // Nothing left that could settle it.
+            Poll::Ready(Ok(())) => Poll::Ready(Err(CoreError(Box::new(
+                CoreErrorKind::PendingPromiseResolution,
+            )))),
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => Poll::Pending,
+        }
+    });
+    let mut turn = std::pin::pin!(turn);
+    let driven = match turn.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => Some(result),
+        Poll::Pending => tokio.block_on(async {
+            match budget {
+                Some(budget) => tokio::time::timeout(budget, turn).await.ok(),
+                None => Some(turn.await),
+            }
+        }),
+    };
+    driven.map(|result| result.map(|()| returned))
 }
 
 /// A compile error as file, line and column of the user's code.

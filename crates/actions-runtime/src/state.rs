@@ -63,6 +63,8 @@ pub(crate) struct HostState {
     pub(crate) seed: u32,
     pub(crate) console: Console,
     pub(crate) failure: Option<String>,
+    /// Whether the running handler has settled (the glue says so).
+    pub(crate) settled: bool,
     /// Where `require` may read from (this flow's folders).
     pub(crate) module_roots: crate::modules::ModuleRoots,
     /// This flow's `http` fixtures.

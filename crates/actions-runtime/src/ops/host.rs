@@ -58,6 +58,13 @@ pub(crate) fn op_host_console(state: &mut OpState, level: u32, #[string] message
     host.console.push(level, message, after_calls);
 }
 
+/// The running handler has settled: returned, or failed (reported first
+/// through [`op_host_handler_failed`]).
+#[op2(fast)]
+pub(crate) fn op_host_handler_settled(state: &mut OpState) {
+    state.borrow_mut::<HostState>().settled = true;
+}
+
 #[op2(fast)]
 pub(crate) fn op_host_handler_failed(state: &mut OpState, #[string] description: String) {
     state.borrow_mut::<HostState>().failure = Some(description);
