@@ -530,17 +530,11 @@ impl Host {
         let future = self.runtime.call_with_args(&self.dispatch, &args);
         let (runtime, tokio) = (&mut self.runtime, &self.tokio);
         let driven = match until {
-            Until::Returned => tokio.block_on(async {
+            Until::Returned => {
                 let settled =
                     runtime.with_event_loop_promise(future, PollEventLoopOptions::default());
-                match budget {
-                    // The watchdog stops running JS; this deadline also ends
-                    // a wait on a timer or request that would outlive the
-                    // budget.
-                    Some(budget) => tokio::time::timeout(budget, settled).await.ok(),
-                    None => Some(settled.await),
-                }
-            }),
+                wait(tokio, std::pin::pin!(settled), budget)
+            }
             Until::Settled => drive_until_settled(runtime, tokio, future, budget),
         };
         let timed_out = budget.is_some() && self.watchdog.disarm();
@@ -621,10 +615,9 @@ enum Until {
 
 /// Drives the event loop after a dispatch that started a handler, until the
 /// glue reports it settled: `None` when `budget` ran out first. Most
-/// handlers settle in the first turn of the loop, which runs without Tokio's
-/// scheduler; only one waiting on a timer or a request goes on to
-/// `block_on`. (Waiting for the handler's promise instead costs the engine
-/// two callbacks a call.)
+/// handlers settle in the first turn of the loop, which [`wait`] runs
+/// without Tokio's scheduler. (Waiting for the handler's promise instead
+/// costs the engine two callbacks a call.)
 fn drive_until_settled(
     runtime: &mut JsRuntime,
     tokio: &tokio::runtime::Runtime,
@@ -654,17 +647,30 @@ fn drive_until_settled(
             Poll::Pending => Poll::Pending,
         }
     });
-    let mut turn = std::pin::pin!(turn);
-    let driven = match turn.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    wait(tokio, std::pin::pin!(turn), budget).map(|result| result.map(|()| returned))
+}
+
+/// Polls `future` once, and only if it is not ready then, waits for it on
+/// Tokio's scheduler: `None` when `budget` runs out first. The watchdog
+/// stops running JS; this deadline also ends a wait on a timer or request
+/// that would outlive the budget.
+fn wait<T>(
+    tokio: &tokio::runtime::Runtime,
+    mut future: Pin<&mut impl Future<Output = T>>,
+    budget: Option<Duration>,
+) -> Option<T> {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(result) => Some(result),
         Poll::Pending => tokio.block_on(async {
             match budget {
-                Some(budget) => tokio::time::timeout(budget, turn).await.ok(),
-                None => Some(turn.await),
+                Some(budget) => tokio::time::timeout(budget, future).await.ok(),
+                None => Some(future.await),
             }
         }),
-    };
-    driven.map(|result| result.map(|()| returned))
+    }
 }
 
 /// A compile error as file, line and column of the user's code.
