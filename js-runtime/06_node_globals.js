@@ -17,6 +17,7 @@ const {
   ArrayPrototypeSort,
   Error,
   JSONParse,
+  MapPrototypeGetSize,
   ObjectFreeze,
   StringPrototypeSlice,
   StringPrototypeSplit,
@@ -104,6 +105,7 @@ function clear(handle) {
 
 /** Cancels every timer (a new flow starts: nothing from the last one may fire). */
 export function cancelAllTimers() {
+  if (MapPrototypeGetSize(byId) === 0) return;
   for (const timeout of byId.values()) core.cancelTimer(timeout._timer);
   byId.clear();
 }

@@ -66,8 +66,8 @@ let fileCache = new SafeMap();
 
 /** Forgets every module (a new flow starts). */
 export function resetModules() {
-  builtinCache = new SafeMap();
-  fileCache = new SafeMap();
+  if (builtinCache.size !== 0) builtinCache = new SafeMap();
+  if (fileCache.size !== 0) fileCache = new SafeMap();
 }
 
 /**

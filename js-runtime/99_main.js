@@ -172,13 +172,14 @@ function dispatch(command, index, arg, extra, dir) {
       invoke(index, arg);
       return undefined;
     case 3: {
-      // A new flow: forget the previous flow's modules, undo what it did to
-      // the globals and intrinsics, and re-seed the generator.
+      // A new flow: undo what the previous flow did to the globals and
+      // intrinsics (first, so the glue below uses them as they were), forget
+      // its modules and timers, and re-seed the generator.
+      const clean = restore();
       modules.length = 0;
       currentEvent = null;
       resetModules();
       cancelAllTimers();
-      const clean = restore();
       reseed();
       return clean ? "clean" : "dirty";
     }

@@ -359,6 +359,47 @@ fn first_user_frame(stack: &str) -> Option<(String, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Overrides;
+
+    fn flow(code: &str) -> LoadedFlow {
+        let text = serde_json::json!({ "actions": [{ "name": "a", "code": code }] }).to_string();
+        LoadedFlow::from_text(
+            std::path::Path::new("f.flow.json"),
+            &text,
+            Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    /// The glue that starts a flow must not use what the flow before could
+    /// change until the realm is restored (here `Map.prototype`, with a
+    /// timer left for the next flow to cancel). It fails with the restore
+    /// after the glue's own clean-up: then the next flow needs a runtime.
+    #[test]
+    fn a_flow_starts_on_the_runtime_before_whatever_that_flow_left() {
+        let mut runner = Runner::default();
+        let hijack = flow(
+            "exports.onExecutePostLogin = async () => {
+               setTimeout(() => {}, 60000);
+               Map.prototype.values = function () { throw new Error('hijacked'); };
+               Object.defineProperty(Map.prototype, 'size', { get() { throw new Error('hijacked'); } });
+             };",
+        );
+        let next = flow(
+            "exports.onExecutePostLogin = async (event, api) => {
+               await new Promise((resolve) => setTimeout(resolve, 1));
+               api.idToken.setCustomClaim('values', String(Map.prototype.values).includes('hijacked'));
+             };",
+        );
+        for _ in 0..2 {
+            let report = serde_json::to_value(runner.run(&hijack).unwrap()).unwrap();
+            assert_eq!(report["outcome"], "allowed", "{report}");
+            let report = serde_json::to_value(runner.run(&next).unwrap()).unwrap();
+            assert_eq!(report["outcome"], "allowed", "{report}");
+            assert_eq!(report["id_token"]["claims"]["values"], false, "{report}");
+        }
+        assert_eq!(runner.runtimes_created(), 1);
+    }
 
     #[test]
     fn stack_frames_give_the_location_relative_to_the_flow() {
