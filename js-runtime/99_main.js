@@ -5,7 +5,13 @@
 // (`Deno`, `__bootstrap`, ...), before any Action code runs.
 
 import { core, primordials } from "ext:core/mod.js";
-import { op_host_console, op_host_event, op_host_handler_failed, op_host_handler_settled } from "ext:core/ops";
+import {
+  op_host_console,
+  op_host_event,
+  op_host_handler_failed,
+  op_host_handler_settled,
+  op_host_init_done,
+} from "ext:core/ops";
 import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
@@ -88,6 +94,23 @@ const SIGNATURE = (/** @type {string} */ handler) =>
   `Invalid function signature for the "${handler}" handler. Use "exports.${handler} = async function(event, api) { }" as the signature.`;
 
 /**
+ * Registers a module: its compiled wrapper, file name and folder.
+ * @param {number} index
+ * @param {Function} wrapper
+ * @param {string} file
+ * @param {string} dir
+ */
+function register(index, wrapper, file, dir) {
+  // The host reuses a compiled wrapper in later flows: freeze it (and its
+  // `prototype`), or code could keep state on it via `arguments.callee`.
+  if (!ObjectIsFrozen(wrapper)) {
+    ObjectFreeze(wrapper.prototype);
+    ObjectFreeze(wrapper);
+  }
+  modules[index] = { wrapper, file, dir, exports: undefined, initError: undefined, initialized: false };
+}
+
+/**
  * Runs a module's top-level code once (auth0-post-login section 4.1).
  * @param {number} index
  * @returns {string} "ok", "no-handler" or "init-error"
@@ -149,7 +172,7 @@ async function invoke(index, handler) {
 
 /**
  * The host's single entry point.
- * @param {number} command 0 register and initialise, 2 start a handler, 3 begin a flow,
+ * @param {number} command 0 register and initialise, 5 the same for several, 2 start a handler, 3 begin a flow,
  *   4 record the pristine state (once, after the host removed its globals)
  * @param {number} index
  * @param {any} arg
@@ -159,14 +182,18 @@ async function invoke(index, handler) {
 function dispatch(command, index, arg, extra, dir) {
   switch (command) {
     case 0:
-      // The host reuses a compiled wrapper in later flows: freeze it (and its
-      // `prototype`), or code could keep state on it via `arguments.callee`.
-      if (!ObjectIsFrozen(arg)) {
-        ObjectFreeze(arg.prototype);
-        ObjectFreeze(arg);
-      }
-      modules[index] = { wrapper: arg, file: extra, dir, exports: undefined, initError: undefined, initialized: false };
+      register(index, arg, extra, dir);
       return init(index);
+    case 5:
+      // Several at once (`arg`, `extra`, `dir`: lists), each reported as it
+      // is done, so what it printed is its own and the host knows where a
+      // stop by time or memory came.
+      for (let i = 0; i < arg.length; i++) {
+        register(index + i, arg[i], extra[i], dir[i]);
+        const status = init(index + i);
+        op_host_init_done(status === "ok" ? 0 : status === "no-handler" ? 1 : 2);
+      }
+      return undefined;
     case 2:
       // The host drives the event loop until the handler settles.
       invoke(index, arg);

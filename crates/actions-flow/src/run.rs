@@ -87,19 +87,14 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     host.begin_flow(fold_seed(flow.seed), flow.clock_ms)?;
     host.set_http(flow.http.clone(), flow.net.clone());
     let budget = Duration::from_millis(flow.timeout_ms);
-    let mut spent = Duration::ZERO;
-    let mut indices = Vec::with_capacity(flow.sources.len());
-    for source in &flow.sources {
-        let started = Instant::now();
-        let index = host
-            .load(source, budget.saturating_sub(spent))
-            .map_err(|source| Error::Action {
-                path: flow.path.clone(),
-                source,
-            })?;
-        indices.push(index);
-        spent += started.elapsed();
-    }
+    let started = Instant::now();
+    let indices = host
+        .load_all(&flow.sources, budget)
+        .map_err(|source| Error::Action {
+            path: flow.path.clone(),
+            source,
+        })?;
+    let mut spent = started.elapsed();
 
     let mut clock: Box<dyn Clock> = match flow.clock_ms {
         Some(now_ms) => Box::new(FixedClock { now_ms }),

@@ -125,6 +125,9 @@ const CMD_LOAD: i32 = 0;
 const CMD_INVOKE: i32 = 2;
 const CMD_BEGIN_FLOW: i32 = 3;
 const CMD_SNAPSHOT: i32 = 4;
+const CMD_LOAD_ALL: i32 = 5;
+/// `op_host_init_done`'s code for an Action without `onExecutePostLogin`.
+pub(crate) const INIT_NO_HANDLER: u32 = 1;
 
 #[derive(Default)]
 struct Loaded {
@@ -337,51 +340,10 @@ impl Host {
     /// Returns the Action's index. A throw during initialisation is not a load
     /// error: like Auth0, every invocation rethrows it.
     pub fn load(&mut self, source: &ActionSource, budget: Duration) -> Result<usize, LoadError> {
-        // Each Action is compiled once per runtime: a later flow with the
-        // same file and code reuses the module wrapper function, which the
-        // glue froze when it was first registered (so no flow can leave
-        // state on it for the next).
-        let known = self
-            .compiled
-            .get(&source.file)
-            .and_then(|wrappers| wrappers.iter().find(|(code, _)| *code == source.code));
-        let wrapper = match known {
-            Some((_, wrapper)) => wrapper.clone(),
-            None => {
-                let code = source
-                    .code
-                    .strip_prefix("#!")
-                    .map_or_else(|| source.code.clone(), |rest| format!("//{rest}"));
-                let wrapped = format!("{WRAPPER_HEAD}{code}{WRAPPER_TAIL}");
-                let wrapper = match self.runtime.execute_script(source.file.clone(), wrapped) {
-                    Ok(wrapper) => wrapper,
-                    Err(error) => return Err(syntax_error(&source.file, &error)),
-                };
-                if self.compiled.values().map(Vec::len).sum::<usize>() >= COMPILED_LIMIT {
-                    self.compiled.clear();
-                }
-                self.compiled
-                    .entry(source.file.clone())
-                    .or_default()
-                    .push((source.code.clone(), wrapper.clone()));
-                wrapper
-            }
-        };
+        let wrapper = self.wrapper(source)?;
         let index = self.loaded.len();
         self.loaded.push(Loaded::default());
-        let dir = self
-            .canonical_dirs
-            .entry(source.dir.clone())
-            .or_insert_with(|| {
-                source
-                    .dir
-                    .canonicalize()
-                    .unwrap_or_else(|_| source.dir.clone())
-            })
-            .clone();
-        self.module_dirs.push(dir);
-        let roots = crate::modules::ModuleRoots::canonical(self.module_dirs.clone());
-        self.with_state(|host| host.module_roots = roots);
+        self.add_module_dir(&source.dir);
         let dir = source.dir.display().to_string();
         let args = js_args!(&mut self.runtime, |scope| [
             v8::Integer::new(scope, CMD_LOAD).into(),
@@ -407,6 +369,131 @@ impl Host {
                 Ok(index)
             }
         }
+    }
+
+    /// [`Host::load`] for each of a flow's Actions in order, under one
+    /// `budget` for them all, with one call into the engine instead of one
+    /// per Action: what each Action's initialisation printed, threw or
+    /// overran is its own, as with [`Host::load`]. Every Action is compiled
+    /// before any is initialised, so a syntax error anywhere stops the
+    /// flow before any of its code runs.
+    pub fn load_all(
+        &mut self,
+        sources: &[ActionSource],
+        budget: Duration,
+    ) -> Result<Vec<usize>, LoadError> {
+        let started = Instant::now();
+        let wrappers = sources
+            .iter()
+            .map(|source| self.wrapper(source))
+            .collect::<Result<Vec<_>, _>>()?;
+        let first = self.loaded.len();
+        for source in sources {
+            self.loaded.push(Loaded::default());
+            self.add_module_dir(&source.dir);
+        }
+        self.with_state(|host| host.inits.clear());
+        let args = js_args!(&mut self.runtime, |scope| [
+            v8::Integer::new(scope, CMD_LOAD_ALL).into(),
+            v8::Integer::new(scope, first as i32).into(),
+            {
+                let items: Vec<v8::Local<v8::Value>> =
+                    wrappers.iter().map(|w| v8::Local::new(scope, w)).collect();
+                v8::Array::new_with_elements(scope, &items).into()
+            },
+            {
+                let items: Vec<v8::Local<v8::Value>> = sources
+                    .iter()
+                    .map(|source| {
+                        v8::String::new(scope, &source.file)
+                            .expect("file name fits a JS string")
+                            .into()
+                    })
+                    .collect();
+                v8::Array::new_with_elements(scope, &items).into()
+            },
+            {
+                let items: Vec<v8::Local<v8::Value>> = sources
+                    .iter()
+                    .map(|source| {
+                        v8::String::new(scope, &source.dir.display().to_string())
+                            .expect("folder name fits a JS string")
+                            .into()
+                    })
+                    .collect();
+                v8::Array::new_with_elements(scope, &items).into()
+            },
+        ]);
+        let status = self.call(args, Some(budget));
+        let inits = self.with_state(|host| std::mem::take(&mut host.inits));
+        let done = inits.len();
+        for (k, (code, console)) in inits.into_iter().enumerate() {
+            self.loaded[first + k].init_console = console;
+            if code == INIT_NO_HANDLER {
+                return Err(LoadError::NoHandler {
+                    file: sources[k].file.clone(),
+                });
+            }
+        }
+        if let Err(failure) = status {
+            // The engine stopped in the initialisation of Action `done`
+            // (time or memory): that one failed, and the rest are loaded
+            // one by one with what is left of the budget, as they would
+            // have been by `load`.
+            let failed = first + done;
+            self.loaded[failed].init_console =
+                self.with_state(|host| std::mem::take(&mut host.console).lines);
+            self.loaded[failed].init_failure = Some(failure);
+            self.loaded.truncate(failed + 1);
+            self.module_dirs.truncate(failed + 1);
+            for source in &sources[done + 1..] {
+                self.load(source, budget.saturating_sub(started.elapsed()))?;
+            }
+        }
+        Ok((first..first + sources.len()).collect())
+    }
+
+    /// The module wrapper function of `source`: compiled once per runtime.
+    fn wrapper(&mut self, source: &ActionSource) -> Result<v8::Global<v8::Value>, LoadError> {
+        // A later flow with the same file and code reuses the module wrapper
+        // function, which the glue froze when it was first registered (so no
+        // flow can leave state on it for the next).
+        let known = self
+            .compiled
+            .get(&source.file)
+            .and_then(|wrappers| wrappers.iter().find(|(code, _)| *code == source.code));
+        if let Some((_, wrapper)) = known {
+            return Ok(wrapper.clone());
+        }
+        let code = source
+            .code
+            .strip_prefix("#!")
+            .map_or_else(|| source.code.clone(), |rest| format!("//{rest}"));
+        let wrapped = format!("{WRAPPER_HEAD}{code}{WRAPPER_TAIL}");
+        let wrapper = match self.runtime.execute_script(source.file.clone(), wrapped) {
+            Ok(wrapper) => wrapper,
+            Err(error) => return Err(syntax_error(&source.file, &error)),
+        };
+        if self.compiled.values().map(Vec::len).sum::<usize>() >= COMPILED_LIMIT {
+            self.compiled.clear();
+        }
+        self.compiled
+            .entry(source.file.clone())
+            .or_default()
+            .push((source.code.clone(), wrapper.clone()));
+        Ok(wrapper)
+    }
+
+    /// Lets `require` read inside `dir` (and the other folders of the flow).
+    fn add_module_dir(&mut self, dir: &std::path::Path) {
+        let canonical = self
+            .canonical_dirs
+            .entry(dir.to_owned())
+            .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_owned()))
+            .clone();
+        self.module_dirs.push(canonical);
+        let roots = crate::modules::ModuleRoots::canonical(self.module_dirs.clone());
+        self.with_state(|host| host.module_roots = roots);
     }
 
     /// Runs `handler` of the Action at `index` with `event_json` as its event.

@@ -95,6 +95,7 @@ deno_core::extension!(
         ops::host::op_host_console,
         ops::host::op_host_handler_failed,
         ops::host::op_host_handler_settled,
+        ops::host::op_host_init_done,
         ops::modules::op_module_resolve,
         ops::url::op_url_parse,
         ops::fetch::op_fetch,

@@ -63,6 +63,9 @@ pub(crate) struct HostState {
     pub(crate) seed: u32,
     pub(crate) console: Console,
     pub(crate) failure: Option<String>,
+    /// Each Action initialised by one `load_all` call: its code (0 ok, 1 no
+    /// handler, 2 threw) and what it printed.
+    pub(crate) inits: Vec<(u32, Vec<ConsoleLine>)>,
     /// Whether the running handler has settled (the glue says so).
     pub(crate) settled: bool,
     /// Where `require` may read from (this flow's folders).

@@ -603,3 +603,142 @@ fn a_reused_compiled_action_keeps_no_state_between_flows() {
         assert_eq!(flow_on(&mut host, code), ["undefined,undefined"]);
     }
 }
+
+/// Each of `codes` as an Action in its own file (`actions/a1.js`, ...).
+fn sources(codes: &[&str]) -> Vec<ActionSource> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| ActionSource {
+            file: format!("actions/a{}.js", i + 1),
+            ..source(code)
+        })
+        .collect()
+}
+
+/// What each loaded Action's first invocation printed, and how it failed.
+type Seen = Vec<(Vec<String>, Option<(FailureKind, String)>)>;
+
+/// A way to load a flow's Actions.
+type LoadAll = fn(&mut Host, &[ActionSource], Duration) -> Result<Vec<usize>, LoadError>;
+
+/// Begins a flow on `host`, loads `codes` with `load` and invokes each.
+fn loaded_with(
+    host: &mut Host,
+    codes: &[&str],
+    budget: Duration,
+    load: impl FnOnce(&mut Host, &[ActionSource], Duration) -> Result<Vec<usize>, LoadError>,
+) -> Result<Seen, LoadError> {
+    host.begin_flow(1, Some(0)).unwrap();
+    let indices = load(host, &sources(codes), budget)?;
+    let mut seen = Vec::new();
+    for (position, index) in indices.into_iter().enumerate() {
+        let mut tx = transaction();
+        tx.begin("a", position, "onExecutePostLogin");
+        let (_, inv) = host.invoke(index, "onExecutePostLogin", "{}".into(), tx, BUDGET);
+        seen.push((
+            inv.console.into_iter().map(|line| line.message).collect(),
+            inv.failure.map(|f| (f.kind, f.message)),
+        ));
+    }
+    Ok(seen)
+}
+
+/// The flow runner's way before `load_all`: one call per Action, each with
+/// what is left of the budget.
+fn one_by_one(
+    host: &mut Host,
+    sources: &[ActionSource],
+    budget: Duration,
+) -> Result<Vec<usize>, LoadError> {
+    let started = std::time::Instant::now();
+    sources
+        .iter()
+        .map(|source| host.load(source, budget.saturating_sub(started.elapsed())))
+        .collect()
+}
+
+#[test]
+fn loading_all_at_once_is_loading_one_by_one() {
+    let print = |name: &str| {
+        format!(
+            "console.log('init {name}'); exports.onExecutePostLogin = async () => {{ console.log('run {name}'); }};"
+        )
+    };
+    let (a, c) = (print("a"), print("c"));
+    let threw = "console.log('init b'); throw new RangeError('top-level');";
+    let no_handler = "console.log('init b'); exports.other = 1;";
+    let syntax = "exports.onExecutePostLogin = async () => {";
+    let scenarios: [&[&str]; 4] = [
+        &[&a, &c],
+        &[&a, threw, &c],
+        &[&a, no_handler, &c],
+        &[&a, &c, syntax],
+    ];
+    // One runtime each way, reused as the flow runner reuses them, and
+    // only one alive at a time (two alive on one thread, used in turn, can
+    // crash the engine when dropped: see BENCHMARKS.md, 2026-11-29, fourth
+    // session).
+    let each_way = |load: LoadAll| {
+        let mut host = Host::new(HostOptions::default()).unwrap();
+        scenarios
+            .iter()
+            .chain(&scenarios)
+            .map(|codes| loaded_with(&mut host, codes, BUDGET, load))
+            .collect::<Vec<_>>()
+    };
+    let expected = each_way(one_by_one);
+    let got = each_way(Host::load_all);
+    for (i, codes) in scenarios.iter().chain(&scenarios).enumerate() {
+        assert_eq!(got[i], expected[i], "{codes:?}");
+    }
+    // Each one's top-level output is its own.
+    let mut all = Host::new(HostOptions::default()).unwrap();
+    let host = &mut all;
+    let seen = loaded_with(host, &[&a, threw, &c], BUDGET, Host::load_all).unwrap();
+    assert_eq!(seen[0].0, ["init a", "run a"]);
+    assert_eq!(seen[1].0, ["init b"]);
+    assert_eq!(
+        seen[1].1,
+        Some((FailureKind::Threw, "top-level".to_owned()))
+    );
+    assert_eq!(seen[2].0, ["init c", "run c"]);
+    assert!(matches!(
+        loaded_with(host, &[&a, no_handler], BUDGET, Host::load_all),
+        Err(LoadError::NoHandler { file }) if file == "actions/a2.js"
+    ));
+    assert!(matches!(
+        loaded_with(host, &[&a, syntax], BUDGET, Host::load_all),
+        Err(LoadError::Syntax { file, .. }) if file == "actions/a2.js"
+    ));
+}
+
+#[test]
+fn an_action_that_overruns_its_initialisation_fails_alone_when_loaded_with_others() {
+    let a = "console.log('init a'); exports.onExecutePostLogin = async () => {};";
+    let looping = "console.log('init b'); for (;;) {}";
+    let c = "exports.onExecutePostLogin = async () => { console.log('run c'); };";
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let seen = loaded_with(
+        &mut host,
+        &[a, looping, c],
+        Duration::from_millis(200),
+        Host::load_all,
+    )
+    .unwrap();
+    assert_eq!(seen[0], (vec!["init a".to_owned()], None));
+    assert_eq!(seen[1].0, ["init b"]);
+    assert_eq!(seen[1].1.as_ref().map(|f| f.0), Some(FailureKind::Timeout));
+    // The third is loaded after the budget ran out: as one by one, it may
+    // or may not finish before the watchdog strikes.
+    assert_eq!(seen.len(), 3);
+    assert!(
+        seen[2] == (vec!["run c".to_owned()], None)
+            || seen[2].1.as_ref().map(|f| f.0) == Some(FailureKind::Timeout),
+        "{:?}",
+        seen[2]
+    );
+    // And the runtime runs the next flow.
+    let seen = loaded_with(&mut host, &[a, c], BUDGET, Host::load_all).unwrap();
+    assert_eq!(seen[1], (vec!["run c".to_owned()], None));
+}

@@ -58,6 +58,15 @@ pub(crate) fn op_host_console(state: &mut OpState, level: u32, #[string] message
     host.console.push(level, message, after_calls);
 }
 
+/// One Action of a `load_all` call is initialised: `code` 0 ok, 1 no
+/// handler, 2 its top-level code threw. What it printed is its own.
+#[op2(fast)]
+pub(crate) fn op_host_init_done(state: &mut OpState, code: u32) {
+    let host = state.borrow_mut::<HostState>();
+    let console = std::mem::take(&mut host.console).lines;
+    host.inits.push((code, console));
+}
+
 /// The running handler has settled: returned, or failed (reported first
 /// through [`op_host_handler_failed`]).
 #[op2(fast)]
