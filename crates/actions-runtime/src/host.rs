@@ -382,6 +382,9 @@ impl Host {
         sources: &[ActionSource],
         budget: Duration,
     ) -> Result<Vec<usize>, LoadError> {
+        if sources.is_empty() {
+            return Ok(Vec::new());
+        }
         let started = Instant::now();
         let wrappers = sources
             .iter()
@@ -437,16 +440,17 @@ impl Host {
         }
         if let Err(failure) = status {
             // The engine stopped in the initialisation of Action `done`
-            // (time or memory): that one failed, and the rest are loaded
-            // one by one with what is left of the budget, as they would
-            // have been by `load`.
-            let failed = first + done;
-            self.loaded[failed].init_console =
-                self.with_state(|host| std::mem::take(&mut host.console).lines);
+            // (time or memory), or just after the last one: that one
+            // failed, and the rest are loaded one by one with what is left
+            // of the budget, as they would have been by `load`.
+            let stopped = done.min(sources.len() - 1);
+            let failed = first + stopped;
+            let console = self.with_state(|host| std::mem::take(&mut host.console).lines);
+            self.loaded[failed].init_console.extend(console);
             self.loaded[failed].init_failure = Some(failure);
             self.loaded.truncate(failed + 1);
             self.module_dirs.truncate(failed + 1);
-            for source in &sources[done + 1..] {
+            for source in &sources[stopped + 1..] {
                 self.load(source, budget.saturating_sub(started.elapsed()))?;
             }
         }

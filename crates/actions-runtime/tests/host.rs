@@ -695,6 +695,10 @@ fn loading_all_at_once_is_loading_one_by_one() {
     // Each one's top-level output is its own.
     let mut all = Host::new(HostOptions::default()).unwrap();
     let host = &mut all;
+    assert_eq!(
+        loaded_with(host, &[], BUDGET, Host::load_all),
+        Ok(Vec::new())
+    );
     let seen = loaded_with(host, &[&a, threw, &c], BUDGET, Host::load_all).unwrap();
     assert_eq!(seen[0].0, ["init a", "run a"]);
     assert_eq!(seen[1].0, ["init b"]);
