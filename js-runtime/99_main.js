@@ -186,8 +186,8 @@ function dispatch(command, index, arg, extra, dir) {
       return init(index);
     case 5:
       // Several at once (`arg`, `extra`, `dir`: lists), each reported as it
-      // is done, so what it printed is its own and the host knows where a
-      // stop by time or memory came.
+      // is done: what it printed stays its own, and if the engine stops one
+      // for time or memory, the host knows which.
       for (let i = 0; i < arg.length; i++) {
         register(index + i, arg[i], extra[i], dir[i]);
         const status = init(index + i);
