@@ -82,7 +82,7 @@ function hostEvent() {
 }
 
 /**
- * @typedef {{ wrapper: Function, file: string, dir: string, exports: any, initError: unknown, initialized: boolean }} ActionModule
+ * @typedef {{ wrapper: Function, file: string, dir: string, exports: any, initError: unknown }} ActionModule
  * @type {ActionModule[]}
  */
 const modules = [];
@@ -107,31 +107,31 @@ function register(index, wrapper, file, dir) {
     ObjectFreeze(wrapper.prototype);
     ObjectFreeze(wrapper);
   }
-  modules[index] = { wrapper, file, dir, exports: undefined, initError: undefined, initialized: false };
+  modules[index] = { wrapper, file, dir, exports: undefined, initError: undefined };
 }
 
 /**
  * Runs a module's top-level code once (auth0-post-login section 4.1).
  * @param {number} index
- * @returns {string} "ok", "no-handler" or "init-error"
+ * @returns {number} what `op_host_init_done` takes: 0 ok, 1 no handler,
+ *   2 the top-level code threw (every invocation rethrows it)
  */
 function init(index) {
   const mod = modules[index];
-  mod.initialized = true;
   const module = { id: ".", filename: mod.file, path: mod.dir, exports: {}, loaded: false, children: [], paths: [] };
   const require = createRequire(`${mod.dir}/${mod.file.split("/").pop()}`, mod.dir);
   try {
     FunctionPrototypeCall(mod.wrapper, module.exports, module.exports, require, module, mod.file, mod.dir);
   } catch (e) {
     mod.initError = e;
-    return "init-error";
+    return 2;
   }
   mod.exports = module.exports;
   if (mod.exports === null || (typeof mod.exports !== "object" && typeof mod.exports !== "function")) {
     mod.initError = new Error("The Action must export an object.");
-    return "init-error";
+    return 2;
   }
-  return typeof mod.exports.onExecutePostLogin === "function" ? "ok" : "no-handler";
+  return typeof mod.exports.onExecutePostLogin === "function" ? 0 : 1;
 }
 
 /**
@@ -172,7 +172,7 @@ async function invoke(index, handler) {
 
 /**
  * The host's single entry point.
- * @param {number} command 0 register and initialise, 5 the same for several, 2 start a handler, 3 begin a flow,
+ * @param {number} command 5 register and initialise modules, 2 start a handler, 3 begin a flow,
  *   4 record the pristine state (once, after the host removed its globals)
  * @param {number} index
  * @param {any} arg
@@ -181,17 +181,13 @@ async function invoke(index, handler) {
  */
 function dispatch(command, index, arg, extra, dir) {
   switch (command) {
-    case 0:
-      register(index, arg, extra, dir);
-      return init(index);
     case 5:
-      // Several at once (`arg`, `extra`, `dir`: lists), each reported as it
-      // is done: what it printed stays its own, and if the engine stops one
-      // for time or memory, the host knows which.
+      // Register and initialise modules (`arg`, `extra`, `dir`: lists), each
+      // reported as it is done: what it printed stays its own, and if the
+      // engine stops one for time or memory, the host knows which.
       for (let i = 0; i < arg.length; i++) {
         register(index + i, arg[i], extra[i], dir[i]);
-        const status = init(index + i);
-        op_host_init_done(status === "ok" ? 0 : status === "no-handler" ? 1 : 2);
+        op_host_init_done(init(index + i));
       }
       return undefined;
     case 2:

@@ -3,13 +3,12 @@
 //! their handlers under a time budget, and returns what happened. It does not
 //! decide what a failure means for the login: `actions-flow` does.
 
-use std::time::{Duration, Instant};
-
-use actions_core::Transaction;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
+use actions_core::Transaction;
 use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
 
@@ -121,7 +120,6 @@ const WRAPPER_TAIL: &str = "\n})";
 const COMPILED_LIMIT: usize = 512;
 
 /// Registers an Action's compiled wrapper and runs its top-level code.
-const CMD_LOAD: i32 = 0;
 const CMD_INVOKE: i32 = 2;
 const CMD_BEGIN_FLOW: i32 = 3;
 const CMD_SNAPSHOT: i32 = 4;
@@ -340,35 +338,8 @@ impl Host {
     /// Returns the Action's index. A throw during initialisation is not a load
     /// error: like Auth0, every invocation rethrows it.
     pub fn load(&mut self, source: &ActionSource, budget: Duration) -> Result<usize, LoadError> {
-        let wrapper = self.wrapper(source)?;
-        let index = self.loaded.len();
-        self.loaded.push(Loaded::default());
-        self.add_module_dir(&source.dir);
-        let dir = source.dir.display().to_string();
-        let args = js_args!(&mut self.runtime, |scope| [
-            v8::Integer::new(scope, CMD_LOAD).into(),
-            v8::Integer::new(scope, index as i32).into(),
-            v8::Local::new(scope, &wrapper),
-            v8::String::new(scope, &source.file)
-                .expect("file name fits a JS string")
-                .into(),
-            v8::String::new(scope, &dir)
-                .expect("folder name fits a JS string")
-                .into(),
-        ]);
-        let status = self.call(args, Some(budget));
-        self.loaded[index].init_console =
-            self.with_state(|host| std::mem::take(&mut host.console).lines);
-        match status {
-            Ok(status) if status == "no-handler" => Err(LoadError::NoHandler {
-                file: source.file.clone(),
-            }),
-            Ok(_) => Ok(index),
-            Err(failure) => {
-                self.loaded[index].init_failure = Some(failure);
-                Ok(index)
-            }
-        }
+        let indices = self.load_all(std::slice::from_ref(source), budget)?;
+        Ok(indices[0])
     }
 
     /// [`Host::load`] for each of a flow's Actions in order, under one
@@ -395,7 +366,11 @@ impl Host {
             self.loaded.push(Loaded::default());
             self.add_module_dir(&source.dir);
         }
-        self.with_state(|host| host.inits.clear());
+        let roots = crate::modules::ModuleRoots::canonical(self.module_dirs.clone());
+        self.with_state(|host| {
+            host.module_roots = roots;
+            host.inits.clear();
+        });
         let args = js_args!(&mut self.runtime, |scope| [
             v8::Integer::new(scope, CMD_LOAD_ALL).into(),
             v8::Integer::new(scope, first as i32).into(),
@@ -488,7 +463,8 @@ impl Host {
         Ok(wrapper)
     }
 
-    /// Lets `require` read inside `dir` (and the other folders of the flow).
+    /// Adds `dir` to the flow's folders, where `require` may read (the
+    /// caller then hands the glue the new roots).
     fn add_module_dir(&mut self, dir: &std::path::Path) {
         let canonical = self
             .canonical_dirs
@@ -496,8 +472,6 @@ impl Host {
             .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_owned()))
             .clone();
         self.module_dirs.push(canonical);
-        let roots = crate::modules::ModuleRoots::canonical(self.module_dirs.clone());
-        self.with_state(|host| host.module_roots = roots);
     }
 
     /// Runs `handler` of the Action at `index` with `event_json` as its event.
