@@ -368,8 +368,8 @@ mod tests {
 
     /// The glue that starts a flow must not use what the flow before could
     /// change until the realm is restored (here `Map.prototype`, with a
-    /// timer left for the next flow to cancel). It fails with the restore
-    /// after the glue's own clean-up: then the next flow needs a runtime.
+    /// timer left for the next flow to cancel). With the restore after the
+    /// glue's own clean-up, the next flow failed with the hijacker's error.
     #[test]
     fn a_flow_starts_on_the_runtime_before_whatever_that_flow_left() {
         let mut runner = Runner::default();
