@@ -746,3 +746,72 @@ fn an_action_that_overruns_its_initialisation_fails_alone_when_loaded_with_other
     let seen = loaded_with(&mut host, &[a, c], BUDGET, Host::load_all).unwrap();
     assert_eq!(seen[1], (vec!["run c".to_owned()], None));
 }
+
+/// The engine writes plain data's JSON itself, without the generic
+/// `JSON.stringify` (third_party/README.md, change 11): every api call's
+/// arguments go to the host as JSON. Its text must be the generic path's,
+/// and anything a getter, proxy or `toJSON` could change must take the
+/// generic path. A replacer of `null` forces the generic path, so each value
+/// is written both ways and compared.
+#[test]
+fn json_stringify_of_plain_data_writes_what_the_generic_path_writes() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+        const both = (v) => {
+            let fast, generic;
+            try { fast = JSON.stringify(v); } catch (e) { fast = 'threw ' + e.name; }
+            try { generic = JSON.stringify(v, null); } catch (e) { generic = 'threw ' + e.name; }
+            return [fast, generic];
+        };
+        const cases = [];
+        const sparse = [1, , 3];
+        const long = [1, 2]; long.length = 4;
+        const hidden = { a: 1 }; Object.defineProperty(hidden, 'b', { value: 2, enumerable: false });
+        const symbolic = { a: 1, [Symbol('s')]: 2 };
+        const deleted = { a: 1, b: 2, c: 3 }; delete deleted.b; deleted.b = 4;
+        const cycle = { a: [] }; cycle.a.push(cycle);
+        let deep = { leaf: 'x' }; for (let i = 0; i < 40; i++) deep = { d: [deep] };
+        class Point { constructor() { this.x = 1; this.y = 2; } }
+        cases.push(
+            [[{ type: 'otp' }]], ['https://example.com/mfa', ['otp', 'webauthn-roaming']], {},
+            [], [[]], [{}], { a: undefined, b: () => 1, c: Symbol('x'), d: null, e: true, f: false },
+            [undefined, () => 1, Symbol('y'), null], { b: 1, 2: 1, a: 1, 1: 1 }, { 4294967294: 1, z: 2, 4294967295: 3 },
+            { s: 'quote " backslash \\ nl \n tab \t cr \r bs \b ff \f nul \0 us \x1f del \x7f' },
+            { s: 'lone \ud800 pair \ud83d\ude00 low \udc00 é ü 中' }, ['\u2028\u2029'],
+            [0, -0, 1, -1, 2147483647, -2147483648, 2147483648, 0.1, 1e21, 1e-7, 123456789012345680000, NaN, Infinity, -Infinity],
+            sparse, long, hidden, symbolic, deleted, cycle, deep, new Point(), Object.create(null),
+            Object.assign(Object.create(null), { a: 1 }), Object.freeze({ a: [1] }), { __proto__: null, x: 1 },
+            JSON.parse('{"__proto__": {"polluted": true}}'), [new Date(0)], { n: new Number(1), s: new String('s'), b: new Boolean(false) },
+            new Proxy({ a: 1 }, {}), [new Proxy([1, 2], {})], new Map([[1, 2]]), [1n], { big: 2n }, new Uint8Array(2),
+            { get g() { return 'got'; } }, Object.create({ inherited: 1 }), { toJSON() { return 'own'; } },
+            (function () { return arguments; })(1, 2),
+        );
+        // Pseudo-random plain data (Math.random is seeded for each flow).
+        const keys = ['a', 'b', 'type', 'name', '0', '10', 'é', 'x y', ''];
+        const random = (depth) => {
+            const r = Math.random();
+            if (depth > 3 || r < 0.3) return [null, true, 7, -3.5, 'text', undefined, 2 ** 40][Math.floor(Math.random() * 7)];
+            if (r < 0.65) return Array.from({ length: Math.floor(Math.random() * 4) }, () => random(depth + 1));
+            const o = {};
+            for (let i = Math.floor(Math.random() * 4); i > 0; i--) o[keys[Math.floor(Math.random() * keys.length)]] = random(depth + 1);
+            return o;
+        };
+        for (let i = 0; i < 300; i++) cases.push(random(0));
+        const mismatches = cases.map(both).filter(([f, g]) => f !== g);
+        console.log(JSON.stringify(mismatches));
+        // Hooks on the prototypes are honoured: the fast path must not
+        // write these objects itself.
+        Object.prototype.toJSON = function () { return 'proto'; };
+        const protoHook = JSON.stringify([{ a: 1 }]);
+        delete Object.prototype.toJSON;
+        Object.defineProperty(Array.prototype, 'toJSON', { get() { return () => 'array getter'; }, configurable: true });
+        const arrayHook = JSON.stringify({ list: [1] });
+        delete Array.prototype.toJSON;
+        console.log(protoHook, arrayHook, JSON.stringify({ b: 1, 2: 1, a: 1, 1: 1 }), JSON.stringify(long));
+    };"#);
+    assert_eq!(inv.failure, None);
+    assert_eq!(inv.console[0].message, "[]", "fast and generic JSON differ");
+    assert_eq!(
+        inv.console[1].message,
+        r#""proto" {"list":"array getter"} {"1":1,"2":1,"b":1,"a":1} [1,2,null,null]"#
+    );
+}

@@ -4308,9 +4308,39 @@ impl AttrU32 for PropertyAttribute {
   }
 }
 
+/// Hashes a template's address for `TEMPLATES`. Every handle the shim
+/// makes or drops asks whether it is a template (`is_non_value_handle`), so
+/// the table is probed hundreds of times per call into JS; SipHash, the
+/// default, was a measurable part of each probe. Addresses need no
+/// protection against crafted collisions, only spreading: a multiply, then
+/// the high half folded onto the low bits hashbrown picks buckets with.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+  fn finish(&self) -> u64 {
+    self.0 ^ (self.0 >> 32)
+  }
+  fn write(&mut self, bytes: &[u8]) {
+    for &b in bytes {
+      self.0 = (self.0.rotate_left(8) ^ u64::from(b))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+  }
+  fn write_usize(&mut self, n: usize) {
+    self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+  }
+}
+
+type AddressMap<V> = std::collections::HashMap<
+  usize,
+  V,
+  std::hash::BuildHasherDefault<AddressHasher>,
+>;
+
 thread_local! {
-    static TEMPLATES: std::cell::RefCell<std::collections::HashMap<usize, TemplKind>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static TEMPLATES: std::cell::RefCell<AddressMap<TemplKind>> =
+        std::cell::RefCell::new(AddressMap::default());
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

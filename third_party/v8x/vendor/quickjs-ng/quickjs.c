@@ -15420,25 +15420,16 @@ static JSValue JS_ToStringCheckObject(JSContext *ctx, JSValueConst val)
     return JS_ToString(ctx, val);
 }
 
-static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
+/* actions: writes `p` to `b` quoted as JSON.stringify quotes it (the loop
+   JS_ToQuotedString had inline, shared with js_actions_json_fast). */
+static int js_quote_string_into(StringBuffer *b, JSString *p)
 {
-    JSValue val;
-    JSString *p;
     int i;
     uint32_t c;
-    StringBuffer b_s, *b = &b_s;
     char buf[16];
 
-    val = JS_ToStringCheckObject(ctx, val1);
-    if (JS_IsException(val))
-        return val;
-    p = JS_VALUE_GET_STRING(val);
-
-    if (string_buffer_init(ctx, b, p->len + 2))
-        goto fail;
-
     if (string_buffer_putc8(b, '\"'))
-        goto fail;
+        return -1;
     for(i = 0; i < p->len; ) {
         c = string_getc(p, &i);
         switch(c) {
@@ -15461,23 +15452,39 @@ static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
         case '\\':
         quote:
             if (string_buffer_putc8(b, '\\'))
-                goto fail;
+                return -1;
             if (string_buffer_putc8(b, c))
-                goto fail;
+                return -1;
             break;
         default:
             if (c < 32 || is_surrogate(c)) {
                 snprintf(buf, sizeof(buf), "\\u%04x", c);
                 if (string_buffer_write8(b, (uint8_t*)buf, 6))
-                    goto fail;
+                    return -1;
             } else {
                 if (string_buffer_putc(b, c))
-                    goto fail;
+                    return -1;
             }
             break;
         }
     }
-    if (string_buffer_putc8(b, '\"'))
+    return string_buffer_putc8(b, '\"');
+}
+
+static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
+{
+    JSValue val;
+    JSString *p;
+    StringBuffer b_s, *b = &b_s;
+
+    val = JS_ToStringCheckObject(ctx, val1);
+    if (JS_IsException(val))
+        return val;
+    p = JS_VALUE_GET_STRING(val);
+
+    if (string_buffer_init(ctx, b, p->len + 2))
+        goto fail;
+    if (js_quote_string_into(b, p))
         goto fail;
     JS_FreeValue(ctx, val);
     return string_buffer_end(b);
@@ -55310,6 +55317,133 @@ exception:
     return -1;
 }
 
+/* actions: whether JSON.stringify's look-up of `toJSON` on `p` finds
+   nothing, known without running anything: no object on the prototype
+   chain has the property, and none could answer it through a hook (a proxy
+   or an exotic object other than an array, whose hook only answers
+   indices). */
+static bool js_actions_no_to_json(JSObject *p)
+{
+    for (; p; p = p->shape->proto) {
+        if (p->class_id == JS_CLASS_PROXY ||
+            (p->is_exotic && p->class_id != JS_CLASS_ARRAY) ||
+            find_own_property1(p, JS_ATOM_toJSON))
+            return false;
+    }
+    return true;
+}
+
+#define JS_ACTIONS_JSON_FAST_DEPTH 32
+
+/* actions: JSON.stringify(v) with no replacer and no indent, written into
+   `b` directly, for plain data: ordinary objects with only data properties
+   and string keys that are not array indices, fast arrays, strings,
+   numbers, booleans and null (undefined and symbols are left out or written
+   null, as JSON.stringify does), at most JS_ACTIONS_JSON_FAST_DEPTH deep,
+   with no `toJSON` to call. Such a value's text is fixed by its contents:
+   no getter, proxy trap or toJSON runs on the generic path either, so both
+   paths write the same text. Returns 1 when written, 0 when `v` holds
+   anything else (the caller then drops `b` and takes the generic path, which
+   also reports cycles and BigInts), and -1 when out of memory. An api
+   call's arguments are sent to the host as such text; the generic path
+   spent most of its time on property-name arrays, index strings and the
+   cycle stack (issue 7, BENCHMARKS.md). */
+static int js_actions_json_fast(JSContext *ctx, StringBuffer *b,
+                                JSValueConst v, int depth)
+{
+    JSObject *p;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    JSAtomStruct *key;
+    JSValue e;
+    uint32_t i, idx;
+    int ret;
+    bool first;
+    char buf[16];
+
+    switch (JS_VALUE_GET_TAG(v)) {
+    case JS_TAG_NULL:
+        return string_buffer_puts8(b, "null") ? -1 : 1;
+    case JS_TAG_BOOL:
+        return string_buffer_puts8(b, JS_VALUE_GET_BOOL(v) ? "true" : "false")
+            ? -1 : 1;
+    case JS_TAG_INT:
+        snprintf(buf, sizeof(buf), "%d", JS_VALUE_GET_INT(v));
+        return string_buffer_puts8(b, buf) ? -1 : 1;
+    case JS_TAG_FLOAT64:
+        if (!isfinite(JS_VALUE_GET_FLOAT64(v)))
+            return string_buffer_puts8(b, "null") ? -1 : 1;
+        /* As the generic path writes a number. */
+        return string_buffer_concat_value(b, v) ? -1 : 1;
+    case JS_TAG_STRING:
+        return js_quote_string_into(b, JS_VALUE_GET_STRING(v)) ? -1 : 1;
+    case JS_TAG_OBJECT:
+        break;
+    default:
+        return 0;
+    }
+    if (depth >= JS_ACTIONS_JSON_FAST_DEPTH)
+        return 0;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id == JS_CLASS_ARRAY) {
+        /* A fast array's `length` can exceed its element count. */
+        if (!p->fast_array ||
+            JS_VALUE_GET_TAG(p->prop[0].u.value) != JS_TAG_INT ||
+            JS_VALUE_GET_INT(p->prop[0].u.value) != (int32_t)p->u.array.count ||
+            !js_actions_no_to_json(p))
+            return 0;
+        if (string_buffer_putc8(b, '['))
+            return -1;
+        for (i = 0; i < p->u.array.count; i++) {
+            if (i > 0 && string_buffer_putc8(b, ','))
+                return -1;
+            e = p->u.array.u.values[i];
+            if (JS_IsUndefined(e) || JS_VALUE_GET_TAG(e) == JS_TAG_SYMBOL) {
+                if (string_buffer_puts8(b, "null"))
+                    return -1;
+                continue;
+            }
+            ret = js_actions_json_fast(ctx, b, e, depth + 1);
+            if (ret <= 0)
+                return ret;
+        }
+        return string_buffer_putc8(b, ']') ? -1 : 1;
+    }
+    if (p->class_id != JS_CLASS_OBJECT || p->is_exotic || p->fast_array ||
+        !js_actions_no_to_json(p))
+        return 0;
+    if (string_buffer_putc8(b, '{'))
+        return -1;
+    first = true;
+    sh = p->shape;
+    for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
+        if (prs->atom == JS_ATOM_NULL)
+            continue;
+        if ((prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL ||
+            __JS_AtomIsTaggedInt(prs->atom))
+            return 0;
+        key = ctx->rt->atom_array[prs->atom];
+        if (key->atom_type != JS_ATOM_TYPE_STRING ||
+            !(prs->flags & JS_PROP_ENUMERABLE))
+            continue;
+        /* Index keys come first in key order, not in shape order. */
+        if (JS_AtomIsArrayIndex(ctx, &idx, prs->atom))
+            return 0;
+        e = p->prop[i].u.value;
+        if (JS_IsUndefined(e) || JS_VALUE_GET_TAG(e) == JS_TAG_SYMBOL)
+            continue;
+        if (!first && string_buffer_putc8(b, ','))
+            return -1;
+        first = false;
+        if (js_quote_string_into(b, key) || string_buffer_putc8(b, ':'))
+            return -1;
+        ret = js_actions_json_fast(ctx, b, e, depth + 1);
+        if (ret <= 0)
+            return ret;
+    }
+    return string_buffer_putc8(b, '}') ? -1 : 1;
+}
+
 JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
                          JSValueConst replacer, JSValueConst space0)
 {
@@ -55319,6 +55453,15 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     int res;
     int64_t i, j, n;
 
+    if (JS_IsUndefined(replacer) && JS_IsUndefined(space0) && JS_IsObject(obj)) {
+        string_buffer_init(ctx, &b_s, 0);
+        res = js_actions_json_fast(ctx, &b_s, obj, 0);
+        if (res > 0)
+            return string_buffer_end(&b_s);
+        string_buffer_free(&b_s);
+        if (res < 0)
+            return JS_EXCEPTION;
+    }
     jsc->replacer_func = JS_UNDEFINED;
     jsc->stack = JS_UNDEFINED;
     jsc->property_list = JS_UNDEFINED;
@@ -61030,6 +61173,34 @@ static JSValue js_global_unescape(JSContext *ctx, JSValueConst this_val,
 
 /* global object */
 
+/* actions: SameValue(a, b), answered without a call when the two are one
+   reference or one small value (what an unchanged property holds, since the
+   recorded value is the property's own), and by js_same_value otherwise. */
+static inline bool js_actions_same_value(JSContext *ctx, JSValueConst a,
+                                         JSValueConst b)
+{
+    int tag = JS_VALUE_GET_TAG(a);
+
+    if (tag == JS_VALUE_GET_TAG(b)) {
+        if (JS_VALUE_HAS_REF_COUNT(a) &&
+            JS_VALUE_GET_PTR(a) == JS_VALUE_GET_PTR(b))
+            return true;
+        switch (tag) {
+        case JS_TAG_INT:
+        case JS_TAG_BOOL:
+            return JS_VALUE_GET_INT(a) == JS_VALUE_GET_INT(b);
+        case JS_TAG_NULL:
+        case JS_TAG_UNDEFINED:
+            return true;
+        case JS_TAG_OBJECT:
+        case JS_TAG_SYMBOL:
+            /* Two references: the same only as the same address. */
+            return false;
+        }
+    }
+    return js_same_value(ctx, a, b);
+}
+
 /* actions: whether own property `prs` (value or accessors `pr`) is as the
    recorded quadruple `v` says: [key, flags, value or getter, setter] where
    flags are configurable 1 | writable 2 | enumerable 4 | accessor 16. */
@@ -61044,7 +61215,7 @@ static bool js_actions_prop_unchanged(JSContext *ctx, JSShapeProperty *prs,
     switch (prs->flags & JS_PROP_TMASK) {
     case JS_PROP_NORMAL:
         flags = prs->flags & JS_PROP_C_W_E;
-        return flags == want && js_same_value(ctx, pr->u.value, v[2]);
+        return flags == want && js_actions_same_value(ctx, pr->u.value, v[2]);
     case JS_PROP_GETSET:
         flags = (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE)) | 16;
         if (flags != want)
