@@ -815,3 +815,25 @@ fn json_stringify_of_plain_data_writes_what_the_generic_path_writes() {
         r#""proto" {"list":"array getter"} {"1":1,"2":1,"b":1,"a":1} [1,2,null,null]"#
     );
 }
+
+/// `JSON.parse` appends array elements without the property machinery
+/// (third_party/README.md, change 13); what it makes must not change.
+#[test]
+fn json_parse_makes_ordinary_arrays() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+        const text = '[1,[],[2,[3,{"a":[4,5,"x"]}]],null,' + JSON.stringify(Array.from({ length: 1000 }, (_, i) => i)) + ']';
+        const v = JSON.parse(text);
+        const described = (a) => Object.entries(Object.getOwnPropertyDescriptors(a))
+            .map(([k, d]) => `${k}:${d.writable}${d.enumerable}${d.configurable}`).join(' ');
+        v[2].push('pushed');
+        console.log(JSON.stringify(v) === text.replace(']],null', '],"pushed"],null'),
+            Array.isArray(v[1]), v.length, v[4].length, v[4][999], described(v[2][1]),
+            Object.getPrototypeOf(v[1]) === Array.prototype,
+            JSON.stringify(JSON.parse('[1,2]', (k, x) => (typeof x === 'number' ? x * 10 : x))));
+    };"#);
+    assert_eq!(inv.failure, None);
+    assert_eq!(
+        inv.console[0].message,
+        "true true 5 1000 999 0:truetruetrue 1:truetruetrue length:truefalsefalse true [10,20]"
+    );
+}

@@ -54728,7 +54728,15 @@ static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
                     el = json_parse_value(s, pr1);
                     if (JS_IsException(el))
                         goto fail;
-                    ret = JS_DefinePropertyValueUint32(ctx, val, idx, el, JS_PROP_C_W_E);
+                    /* actions: the array is new and no script can reach
+                       it yet, so it is still a fast array with `idx`
+                       elements: append without the property machinery,
+                       which took most of the time an element costs. */
+                    if (likely(JS_VALUE_GET_OBJ(val)->fast_array &&
+                               JS_VALUE_GET_OBJ(val)->u.array.count == idx))
+                        ret = add_fast_array_element(ctx, JS_VALUE_GET_OBJ(val), el, 0);
+                    else
+                        ret = JS_DefinePropertyValueUint32(ctx, val, idx, el, JS_PROP_C_W_E);
                     if (ret < 0)
                         goto fail;
                     if (s->token.val == ']')
