@@ -429,6 +429,48 @@ fn changes_that_keep_the_property_count_or_value_are_undone_too() {
     );
 }
 
+/// The realm check remembers how each recorded object was laid out when it
+/// last found it unchanged, and checks a later flow against that layout
+/// (third_party/README.md, change 3). A flow that moves a property to a new
+/// place makes a new layout, which must catch later changes as the first
+/// one did, whatever order the changes come in.
+#[test]
+fn changes_are_undone_after_a_flow_moved_an_intrinsic_property() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let checker = r#"exports.onExecutePostLogin = async () => {
+        const d = Object.getOwnPropertyDescriptor(String.prototype, 'trim');
+        console.log(JSON.stringify([' x '.trim(), d.enumerable, d.writable, 'a'.padStart(2, '-'),
+                                    [1].map((x) => x + 1)[0], typeof Object.prototype.extra,
+                                    Object.getOwnPropertyNames(String.prototype).length]));
+    };"#;
+    let pristine = flow_on(&mut host, checker);
+    assert!(
+        pristine[0].starts_with(r#"["x",false,true,"-a",2,"undefined","#),
+        "{pristine:?}"
+    );
+    for change in [
+        // Deleted and put back: `trim` moves to the end of the shape, and
+        // the restore keeps it there.
+        "const t = String.prototype.trim; delete String.prototype.trim; String.prototype.trim = t;",
+        "String.prototype.trim = () => 'hacked';",
+        "String.prototype.padStart = () => 'hacked';",
+        "Object.defineProperty(String.prototype, 'trim', { enumerable: true });",
+        "Array.prototype.map = () => ['hacked'];",
+        "Object.prototype.extra = 1; delete Object.prototype.extra; Object.prototype.extra = 2;",
+        "String.prototype.trim = () => 'hacked again';",
+    ] {
+        let code = format!("{change} exports.onExecutePostLogin = async () => {{}};");
+        flow_on(&mut host, &code);
+        assert_eq!(flow_on(&mut host, checker), pristine, "after `{change}`");
+        assert_eq!(
+            flow_on(&mut host, checker),
+            pristine,
+            "twice after `{change}`"
+        );
+    }
+    assert!(host.is_reusable());
+}
+
 #[test]
 fn changes_to_array_and_string_prototypes_are_undone() {
     // Array.prototype is an array and String.prototype a String object:

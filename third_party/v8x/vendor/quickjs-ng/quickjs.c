@@ -617,6 +617,9 @@ struct JSContext {
                              const char *input, size_t input_len,
                              const char *filename, int line, int flags, int scope_idx);
     void *user_opaque;
+    /* actions: js_actions_first_changed's layouts of the recorded objects
+       (NULL until its first call), freed with the context. */
+    struct JSActionsRealmCache *actions_realm_cache;
 };
 
 typedef union JSFloat64Union {
@@ -1474,6 +1477,7 @@ static bool js_strict_eq2(JSContext *ctx, JSValueConst op1, JSValueConst op2,
                           JSStrictEqModeEnum eq_mode);
 static bool js_strict_eq(JSContext *ctx, JSValueConst op1, JSValueConst op2);
 static bool js_same_value(JSContext *ctx, JSValueConst op1, JSValueConst op2);
+static void js_actions_free_realm_cache(JSContext *ctx);
 static bool js_same_value_zero(JSContext *ctx, JSValueConst op1, JSValueConst op2);
 static JSValue JS_ToObjectFree(JSContext *ctx, JSValue val);
 static JSProperty *add_property(JSContext *ctx,
@@ -3281,6 +3285,7 @@ void JS_FreeContext(JSContext *ctx)
 
     js_free_modules(ctx, JS_FREE_MODULE_ALL);
 
+    js_actions_free_realm_cache(ctx);
     JS_FreeValue(ctx, ctx->global_obj);
     JS_FreeValue(ctx, ctx->global_var_obj);
 
@@ -61370,6 +61375,256 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
     return true;
 }
 
+/* actions: the layout of each recorded object as js_actions_first_changed
+   last found it unchanged, so that while the object keeps it, checking the
+   object is a walk over its shape with no key lookups: each property slot
+   must hold the same key with the same flags, and the same value (by
+   identity) as the recorded quadruple at `flat` index `idx`. The plan holds
+   every recorded value, key and object, and the cache holds the plan, so no
+   address compared here can be reused by another value while the cache
+   lives. */
+typedef struct JSActionsRealmSlot {
+    JSShapeProperty prop; /* the shape's entry: key, flags, hash link */
+    uint32_t idx;   /* its quadruple's index in the object's `flat` */
+} JSActionsRealmSlot;
+
+#define JS_ACTIONS_UNBUILT UINT32_MAX       /* no layout yet */
+#define JS_ACTIONS_NO_LAYOUT (UINT32_MAX - 1) /* compared the slow way */
+
+typedef struct JSActionsRealmObject {
+    uint32_t first; /* its first slot in `slots` */
+    uint32_t count; /* the shape's prop_count, or one of the two above */
+    uint32_t space; /* slots reserved at `first` */
+    uint32_t flat_count;
+} JSActionsRealmObject;
+
+typedef struct JSActionsRealmCache {
+    JSValue plan;
+    uint32_t n;
+    JSActionsRealmObject *objects;
+    JSActionsRealmSlot *slots;
+    uint32_t slot_count, slot_size;
+} JSActionsRealmCache;
+
+static void js_actions_free_realm_cache(JSContext *ctx)
+{
+    JSActionsRealmCache *c = ctx->actions_realm_cache;
+
+    if (!c)
+        return;
+    ctx->actions_realm_cache = NULL;
+    JS_FreeValue(ctx, c->plan);
+    js_free(ctx, c->objects);
+    js_free(ctx, c->slots);
+    js_free(ctx, c);
+}
+
+/* actions: a and b are the same value by identity: one reference, or the
+   same small value bit for bit. Stricter than SameValue, never looser. */
+static inline bool js_actions_identical(JSValueConst a, JSValueConst b)
+{
+    int tag = JS_VALUE_GET_TAG(a);
+    double d1, d2;
+
+    if (tag != JS_VALUE_GET_TAG(b))
+        return false;
+    if (JS_VALUE_HAS_REF_COUNT(a))
+        return JS_VALUE_GET_PTR(a) == JS_VALUE_GET_PTR(b);
+    switch (tag) {
+    case JS_TAG_INT:
+    case JS_TAG_BOOL:
+        return JS_VALUE_GET_INT(a) == JS_VALUE_GET_INT(b);
+    case JS_TAG_NULL:
+    case JS_TAG_UNDEFINED:
+        return true;
+    case JS_TAG_FLOAT64:
+        d1 = JS_VALUE_GET_FLOAT64(a);
+        d2 = JS_VALUE_GET_FLOAT64(b);
+        return memcmp(&d1, &d2, sizeof(d1)) == 0;
+    default:
+        return false;
+    }
+}
+
+/* actions: the cache for `plan` (n objects), made or remade as needed;
+   NULL when out of memory (the caller then compares the slow way). */
+static JSActionsRealmCache *js_actions_realm_cache(JSContext *ctx,
+                                                   JSValueConst plan,
+                                                   uint32_t n)
+{
+    JSActionsRealmCache *c = ctx->actions_realm_cache;
+    uint32_t r;
+
+    if (c && JS_VALUE_GET_PTR(c->plan) == JS_VALUE_GET_PTR(plan) && c->n == n)
+        return c;
+    js_actions_free_realm_cache(ctx);
+    c = js_mallocz(ctx, sizeof(*c));
+    if (!c)
+        goto oom;
+    c->objects = js_malloc(ctx, sizeof(c->objects[0]) * max_int(n, 1));
+    if (!c->objects) {
+        js_free(ctx, c);
+        goto oom;
+    }
+    for (r = 0; r < n; r++) {
+        c->objects[r].first = 0;
+        c->objects[r].count = JS_ACTIONS_UNBUILT;
+        c->objects[r].space = 0;
+        c->objects[r].flat_count = 0;
+    }
+    c->plan = js_dup(plan);
+    c->n = n;
+    ctx->actions_realm_cache = c;
+    return c;
+ oom:
+    /* Not worth an exception: the slow way answers the same. */
+    JS_FreeValue(ctx, JS_GetException(ctx));
+    return NULL;
+}
+
+/* actions: whether `p` still has the layout `o` recorded and the values
+   the plan's `flat` (n values at `fv`) holds. False says only "look
+   closer". */
+static bool js_actions_layout_unchanged(JSActionsRealmCache *c,
+                                        JSActionsRealmObject *o, JSObject *p,
+                                        JSValue *fv, uint32_t n)
+{
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs;
+    JSActionsRealmSlot *slot;
+    JSProperty *pr;
+    uint32_t j;
+
+    if (o->count != sh->prop_count || o->flat_count != n)
+        return false;
+    /* Elements are not in the shape: as js_actions_own_props_unchanged
+       judges them. */
+    if (p->is_exotic) {
+        if (p->class_id == JS_CLASS_ARRAY) {
+            if (!p->fast_array || p->u.array.count != 0)
+                return false;
+        } else if (p->class_id == JS_CLASS_STRING) {
+            if (JS_VALUE_GET_TAG(p->u.object_data) != JS_TAG_STRING ||
+                JS_VALUE_GET_STRING(p->u.object_data)->len != 0)
+                return false;
+        } else {
+            return false;
+        }
+    } else if (p->fast_array && p->u.array.count != 0) {
+        return false;
+    }
+    slot = c->slots + o->first;
+    for (j = 0, prs = get_shape_prop(sh), pr = p->prop; j < o->count;
+         j++, prs++, pr++, slot++) {
+        /* The whole entry at once: a hash link that differs with the same
+           key and flags only sends the object the slow way. */
+        if (memcmp(prs, &slot->prop, sizeof(*prs)) != 0)
+            return false;
+        if (prs->atom == JS_ATOM_NULL)
+            continue;
+        switch (prs->flags & JS_PROP_TMASK) {
+        case JS_PROP_NORMAL:
+            /* A copy of the recorded value is the same bits; compare by
+               meaning only when the bits differ. */
+            if (memcmp(&pr->u.value, &fv[slot->idx + 2], sizeof(JSValue)) != 0 &&
+                !js_actions_identical(pr->u.value, fv[slot->idx + 2]))
+                return false;
+            break;
+        case JS_PROP_GETSET:
+            if (pr->u.getset.getter
+                ? (JS_VALUE_GET_TAG(fv[slot->idx + 2]) != JS_TAG_OBJECT ||
+                   JS_VALUE_GET_OBJ(fv[slot->idx + 2]) != pr->u.getset.getter)
+                : !JS_IsUndefined(fv[slot->idx + 2]))
+                return false;
+            if (pr->u.getset.setter
+                ? (JS_VALUE_GET_TAG(fv[slot->idx + 3]) != JS_TAG_OBJECT ||
+                   JS_VALUE_GET_OBJ(fv[slot->idx + 3]) != pr->u.getset.setter)
+                : !JS_IsUndefined(fv[slot->idx + 3]))
+                return false;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* actions: records the layout of `p`, just judged unchanged against its
+   `flat` (n values at `fv`), into `o`. A property whose value is not
+   identical to the recorded one (an equal string at another address), or
+   that is not a plain value or accessor pair, leaves the object to the
+   slow way for good; so does running out of memory. */
+static void js_actions_layout_record(JSContext *ctx, JSActionsRealmCache *c,
+                                     JSActionsRealmObject *o, JSObject *p,
+                                     JSValue *fv, uint32_t n)
+{
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs;
+    JSActionsRealmSlot *slot;
+    JSAtomStruct *key;
+    uint32_t j, i, count = sh->prop_count, first;
+
+    if (o->count == JS_ACTIONS_NO_LAYOUT)
+        return;
+    if (count <= o->space) {
+        first = o->first;
+    } else {
+        if (c->slot_count + count > c->slot_size) {
+            uint32_t size = max_int(c->slot_size * 3 / 2, c->slot_count + count);
+            JSActionsRealmSlot *slots;
+            /* A bound, so flows that keep reshaping an intrinsic cannot
+               grow the cache without end. */
+            if (size > (1u << 20))
+                goto no_layout;
+            slots = js_realloc(ctx, c->slots, sizeof(slots[0]) * size);
+            if (!slots) {
+                JS_FreeValue(ctx, JS_GetException(ctx));
+                goto no_layout;
+            }
+            c->slots = slots;
+            c->slot_size = size;
+        }
+        first = c->slot_count;
+        c->slot_count += count;
+        o->space = count;
+    }
+    slot = c->slots + first;
+    for (j = 0, prs = get_shape_prop(sh); j < count; j++, prs++, slot++) {
+        slot->prop = *prs;
+        slot->idx = 0;
+        if (prs->atom == JS_ATOM_NULL)
+            continue;
+        if (__JS_AtomIsTaggedInt(prs->atom))
+            goto no_layout;
+        key = ctx->rt->atom_array[prs->atom];
+        for (i = 0; i < n; i += 4) {
+            if ((JS_VALUE_GET_TAG(fv[i]) == JS_TAG_STRING ||
+                 JS_VALUE_GET_TAG(fv[i]) == JS_TAG_SYMBOL) &&
+                JS_VALUE_GET_PTR(fv[i]) == key)
+                break;
+        }
+        if (i >= n)
+            goto no_layout;
+        slot->idx = i;
+        switch (prs->flags & JS_PROP_TMASK) {
+        case JS_PROP_NORMAL:
+            if (!js_actions_identical(p->prop[j].u.value, fv[i + 2]))
+                goto no_layout;
+            break;
+        case JS_PROP_GETSET:
+            break;
+        default:
+            goto no_layout;
+        }
+    }
+    o->first = first;
+    o->count = count;
+    o->flat_count = n;
+    return;
+ no_layout:
+    o->count = JS_ACTIONS_NO_LAYOUT;
+}
+
 /* actions: __v8x_actions_first_changed(plan, from): `plan` is a fast array
    of quadruples [object, prototype, extensible, flat], one per object the
    host recorded to restore the realm between flows. Returns the index of the
@@ -61377,11 +61632,16 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
    prototype, its extensibility or, by js_actions_own_props_unchanged, its
    own properties), or -1 if none did. The glue (js-runtime/05_isolation.js)
    compares that object the slow way and asks again from the next one, so a
-   flow that changed nothing costs one call, without allocating. */
+   flow that changed nothing costs one call, without allocating. An object
+   still laid out as when last found unchanged is checked against that
+   layout (js_actions_layout_unchanged); any other is judged by
+   js_actions_own_props_unchanged, and its layout recorded if unchanged. */
 static JSValue js_actions_first_changed(JSContext *ctx, JSValueConst this_val,
                                         int argc, JSValueConst *argv)
 {
-    JSObject *plan, *p, *want_proto;
+    JSObject *plan, *p, *want_proto, *flat;
+    JSActionsRealmCache *c;
+    JSActionsRealmObject *o;
     JSValue *v;
     uint32_t n, r;
     int32_t from;
@@ -61396,6 +61656,7 @@ static JSValue js_actions_first_changed(JSContext *ctx, JSValueConst this_val,
         plan->u.array.count % 4 != 0)
         return JS_NewInt32(ctx, from);
     n = plan->u.array.count / 4;
+    c = js_actions_realm_cache(ctx, argv[0], n);
     for (r = from; r < n; r++) {
         v = plan->u.array.u.values + 4 * r;
         if (JS_VALUE_GET_TAG(v[0]) != JS_TAG_OBJECT ||
@@ -61410,8 +61671,22 @@ static JSValue js_actions_first_changed(JSContext *ctx, JSValueConst this_val,
             return JS_NewInt32(ctx, r);
         if (p->class_id == JS_CLASS_PROXY || p->shape->proto != want_proto ||
             (JS_VALUE_GET_TAG(v[2]) != JS_TAG_BOOL) ||
-            (JS_VALUE_GET_BOOL(v[2]) && !p->extensible) ||
-            !js_actions_own_props_unchanged(ctx, p, JS_VALUE_GET_OBJ(v[3])))
+            (JS_VALUE_GET_BOOL(v[2]) && !p->extensible))
+            return JS_NewInt32(ctx, r);
+        flat = JS_VALUE_GET_OBJ(v[3]);
+        if (c && flat->class_id == JS_CLASS_ARRAY && flat->fast_array) {
+            o = &c->objects[r];
+            if (o->count < JS_ACTIONS_NO_LAYOUT &&
+                js_actions_layout_unchanged(c, o, p, flat->u.array.u.values,
+                                            flat->u.array.count))
+                continue;
+            if (!js_actions_own_props_unchanged(ctx, p, flat))
+                return JS_NewInt32(ctx, r);
+            js_actions_layout_record(ctx, c, o, p, flat->u.array.u.values,
+                                     flat->u.array.count);
+            continue;
+        }
+        if (!js_actions_own_props_unchanged(ctx, p, flat))
             return JS_NewInt32(ctx, r);
     }
     return JS_NewInt32(ctx, -1);
