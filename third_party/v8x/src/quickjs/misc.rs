@@ -1030,8 +1030,17 @@ pub extern "C" fn v8__Global__Reset(data: *const Data) {
       let weak = st.weak_handles.remove(index);
       unsafe { JS_FreeValue(weak.context, weak.weak_ref) };
     }
-    st.persistent_handles
-      .retain(|handle| !std::ptr::addr_eq(handle.slot, data as *const JSValue));
+    // Each handle has its own cell, so at most one entry matches, and the
+    // handles reset soonest (a call's arguments, a watched promise) are the
+    // newest: look from the end and stop there, instead of walking and
+    // shifting the whole list (order does not matter to its readers).
+    if let Some(index) = st
+      .persistent_handles
+      .iter()
+      .rposition(|handle| std::ptr::addr_eq(handle.slot, data as *const JSValue))
+    {
+      st.persistent_handles.swap_remove(index);
+    }
     if st.global_handles.load(Ordering::SeqCst) > 0 {
       st.global_handles.fetch_sub(1, Ordering::SeqCst);
     }

@@ -697,7 +697,12 @@ pub extern "C" fn v8__String__NewFromUtf8(
   } else {
     unsafe { std::slice::from_raw_parts(data as *const u8, len) }
   };
-  let utf8 = std::string::String::from_utf8_lossy(bytes);
+  // Valid text (nearly always) is checked by `from_utf8`, which takes ASCII
+  // a word at a time; `from_utf8_lossy` alone walked it byte by byte.
+  let utf8 = match std::str::from_utf8(bytes) {
+    Ok(text) => std::borrow::Cow::Borrowed(text),
+    Err(_) => std::string::String::from_utf8_lossy(bytes),
+  };
   let v =
     unsafe { JS_NewStringLen(ctx, utf8.as_ptr() as *const c_char, utf8.len()) };
   if v.tag == JS_TAG_EXCEPTION {
