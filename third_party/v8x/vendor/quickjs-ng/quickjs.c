@@ -61214,6 +61214,42 @@ static inline bool js_actions_same_value(JSContext *ctx, JSValueConst a,
     return js_same_value(ctx, a, b);
 }
 
+/* actions: whether the accessor pair `pr` is the recorded getter `v[0]`
+   and setter `v[1]` (each an object, or undefined for none). */
+static bool js_actions_accessors_unchanged(JSProperty *pr, JSValue *v)
+{
+    if (pr->u.getset.getter
+        ? (JS_VALUE_GET_TAG(v[0]) != JS_TAG_OBJECT ||
+           JS_VALUE_GET_OBJ(v[0]) != pr->u.getset.getter)
+        : !JS_IsUndefined(v[0]))
+        return false;
+    if (pr->u.getset.setter
+        ? (JS_VALUE_GET_TAG(v[1]) != JS_TAG_OBJECT ||
+           JS_VALUE_GET_OBJ(v[1]) != pr->u.getset.setter)
+        : !JS_IsUndefined(v[1]))
+        return false;
+    return true;
+}
+
+/* actions: whether `p` has no own property outside its shape (elements),
+   as far as can be told cheaply. Two exotic objects every flow would
+   otherwise compare the slow way pass: Array.prototype, an array, while it
+   has no elements, and String.prototype, a String object, while its string
+   is empty (an array's `length` is a shape property holding the length).
+   Other exotic objects do not. */
+static bool js_actions_no_elements(JSObject *p)
+{
+    if (p->is_exotic) {
+        if (p->class_id == JS_CLASS_ARRAY)
+            return p->fast_array && p->u.array.count == 0;
+        if (p->class_id == JS_CLASS_STRING)
+            return JS_VALUE_GET_TAG(p->u.object_data) == JS_TAG_STRING &&
+                JS_VALUE_GET_STRING(p->u.object_data)->len == 0;
+        return false;
+    }
+    return !p->fast_array || p->u.array.count == 0;
+}
+
 /* actions: whether own property `prs` (value or accessors `pr`) is as the
    recorded quadruple `v` says: [key, flags, value or getter, setter] where
    flags are configurable 1 | writable 2 | enumerable 4 | accessor 16. */
@@ -61231,19 +61267,7 @@ static bool js_actions_prop_unchanged(JSContext *ctx, JSShapeProperty *prs,
         return flags == want && js_actions_same_value(ctx, pr->u.value, v[2]);
     case JS_PROP_GETSET:
         flags = (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_ENUMERABLE)) | 16;
-        if (flags != want)
-            return false;
-        if (pr->u.getset.getter
-            ? (JS_VALUE_GET_TAG(v[2]) != JS_TAG_OBJECT ||
-               JS_VALUE_GET_OBJ(v[2]) != pr->u.getset.getter)
-            : !JS_IsUndefined(v[2]))
-            return false;
-        if (pr->u.getset.setter
-            ? (JS_VALUE_GET_TAG(v[3]) != JS_TAG_OBJECT ||
-               JS_VALUE_GET_OBJ(v[3]) != pr->u.getset.setter)
-            : !JS_IsUndefined(v[3]))
-            return false;
-        return true;
+        return flags == want && js_actions_accessors_unchanged(pr, v + 2);
     default:
         /* Lazily created or variable-reference properties. */
         return false;
@@ -61311,25 +61335,8 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
 
     if (fp->class_id != JS_CLASS_ARRAY || !fp->fast_array)
         return false;
-    if (p->is_exotic) {
-        /* Two exotic objects every flow would otherwise compare the slow
-           way: Array.prototype, an array, while it has no elements, and
-           String.prototype, a String object, while its string is empty.
-           Neither then has an own property outside its shape (an array's
-           `length` is a shape property holding the length). */
-        if (p->class_id == JS_CLASS_ARRAY) {
-            if (!p->fast_array || p->u.array.count != 0)
-                return false;
-        } else if (p->class_id == JS_CLASS_STRING) {
-            if (JS_VALUE_GET_TAG(p->u.object_data) != JS_TAG_STRING ||
-                JS_VALUE_GET_STRING(p->u.object_data)->len != 0)
-                return false;
-        } else {
-            return false;
-        }
-    } else if (p->fast_array && p->u.array.count != 0) {
+    if (!js_actions_no_elements(p))
         return false;
-    }
     n = fp->u.array.count;
     v = fp->u.array.u.values;
     if (n % 4 != 0)
@@ -61497,22 +61504,9 @@ static bool js_actions_layout_unchanged(JSActionsRealmCache *c,
 
     if (o->count != sh->prop_count || o->flat_count != n)
         return false;
-    /* Elements are not in the shape: as js_actions_own_props_unchanged
-       judges them. */
-    if (p->is_exotic) {
-        if (p->class_id == JS_CLASS_ARRAY) {
-            if (!p->fast_array || p->u.array.count != 0)
-                return false;
-        } else if (p->class_id == JS_CLASS_STRING) {
-            if (JS_VALUE_GET_TAG(p->u.object_data) != JS_TAG_STRING ||
-                JS_VALUE_GET_STRING(p->u.object_data)->len != 0)
-                return false;
-        } else {
-            return false;
-        }
-    } else if (p->fast_array && p->u.array.count != 0) {
+    /* Elements are not in the shape. */
+    if (!js_actions_no_elements(p))
         return false;
-    }
     slot = c->slots + o->first;
     for (j = 0, prs = get_shape_prop(sh), pr = p->prop; j < o->count;
          j++, prs++, pr++, slot++) {
@@ -61531,15 +61525,7 @@ static bool js_actions_layout_unchanged(JSActionsRealmCache *c,
                 return false;
             break;
         case JS_PROP_GETSET:
-            if (pr->u.getset.getter
-                ? (JS_VALUE_GET_TAG(fv[slot->idx + 2]) != JS_TAG_OBJECT ||
-                   JS_VALUE_GET_OBJ(fv[slot->idx + 2]) != pr->u.getset.getter)
-                : !JS_IsUndefined(fv[slot->idx + 2]))
-                return false;
-            if (pr->u.getset.setter
-                ? (JS_VALUE_GET_TAG(fv[slot->idx + 3]) != JS_TAG_OBJECT ||
-                   JS_VALUE_GET_OBJ(fv[slot->idx + 3]) != pr->u.getset.setter)
-                : !JS_IsUndefined(fv[slot->idx + 3]))
+            if (!js_actions_accessors_unchanged(pr, fv + slot->idx + 2))
                 return false;
             break;
         default:
