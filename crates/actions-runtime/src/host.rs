@@ -166,6 +166,21 @@ macro_rules! js_args {
     }};
 }
 
+/// A JS array of `texts` (an Action's file names or folders).
+fn js_strings<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    texts: impl Iterator<Item = impl AsRef<str>>,
+) -> v8::Local<'s, v8::Value> {
+    let items: Vec<v8::Local<v8::Value>> = texts
+        .map(|text| {
+            v8::String::new(scope, text.as_ref())
+                .expect("a file or folder name fits a JS string")
+                .into()
+        })
+        .collect();
+    v8::Array::new_with_elements(scope, &items).into()
+}
+
 impl Host {
     /// Creates a runtime with the glue loaded and the engine's own globals
     /// removed from the Actions' view.
@@ -379,28 +394,13 @@ impl Host {
                     wrappers.iter().map(|w| v8::Local::new(scope, w)).collect();
                 v8::Array::new_with_elements(scope, &items).into()
             },
-            {
-                let items: Vec<v8::Local<v8::Value>> = sources
+            js_strings(scope, sources.iter().map(|source| &source.file)),
+            js_strings(
+                scope,
+                sources
                     .iter()
-                    .map(|source| {
-                        v8::String::new(scope, &source.file)
-                            .expect("file name fits a JS string")
-                            .into()
-                    })
-                    .collect();
-                v8::Array::new_with_elements(scope, &items).into()
-            },
-            {
-                let items: Vec<v8::Local<v8::Value>> = sources
-                    .iter()
-                    .map(|source| {
-                        v8::String::new(scope, &source.dir.display().to_string())
-                            .expect("folder name fits a JS string")
-                            .into()
-                    })
-                    .collect();
-                v8::Array::new_with_elements(scope, &items).into()
-            },
+                    .map(|source| source.dir.display().to_string())
+            ),
         ]);
         let status = self.call(args, Some(budget));
         let inits = self.with_state(|host| std::mem::take(&mut host.inits));

@@ -2728,49 +2728,35 @@ pub extern "C" fn v8__Script__Compile(
       // has no syntax error to report: `Script::Run` reads the bytecode, and
       // parsing it here as well only to check was most of the cost of
       // compiling deno_core's start-up scripts.
+      let source_text =
+        std::slice::from_raw_parts(compile_ptr as *const u8, compile_len);
       let resource_name = name
         .as_ref()
         .map_or(&b"<eval>"[..], |n| n.as_bytes());
-      let checked = super::module::script_bytecode_cacheable(resource_name)
-        && super::module::bc_exists(super::module::script_bc_key(
-          global_eval_flags() as u64,
-          std::slice::from_raw_parts(compile_ptr as *const u8, compile_len),
-          resource_name,
-        ));
-      if checked {
-        let script_source = new_script_value(
+      let cached = super::module::cached_script_key(
+        global_eval_flags() as u64,
+        source_text,
+        resource_name,
+      )
+      .is_some_and(super::module::bc_exists);
+      if !cached {
+        let compiled = JS_Eval(
           ctx,
-          std::slice::from_raw_parts(compile_ptr as *const u8, compile_len),
+          compile_ptr,
+          compile_len,
+          url_ptr,
+          global_eval_flags() | JS_EVAL_FLAG_COMPILE_ONLY,
         );
-        JS_FreeCString(ctx, cstr);
-        if script_source.tag == JS_TAG_EXCEPTION {
+        if compiled.tag == JS_TAG_EXCEPTION {
+          JS_FreeCString(ctx, cstr);
+          stamp_syntax_error_location(ctx, name.as_ref());
           return ptr::null();
         }
-        let handle = intern::<crate::Script>(script_source);
-        record_script_host_defined_options(handle, host_defined_options);
-        let name = name.and_then(|name| name.into_string().ok());
-        record_script_resource_name(handle, name.as_deref().unwrap_or(""));
-        return handle;
+        note_compiled_bytecode(current_iso(), compile_len);
+        note_compilation_cache_miss();
+        JS_FreeValue(ctx, compiled);
       }
-      let compiled = JS_Eval(
-        ctx,
-        compile_ptr,
-        compile_len,
-        url_ptr,
-        global_eval_flags() | JS_EVAL_FLAG_COMPILE_ONLY,
-      );
-      if compiled.tag == JS_TAG_EXCEPTION {
-        JS_FreeCString(ctx, cstr);
-        stamp_syntax_error_location(ctx, name.as_ref());
-        return ptr::null();
-      }
-      note_compiled_bytecode(current_iso(), compile_len);
-      note_compilation_cache_miss();
-      let script_source = new_script_value(
-        ctx,
-        std::slice::from_raw_parts(compile_ptr as *const u8, compile_len),
-      );
-      JS_FreeValue(ctx, compiled);
+      let script_source = new_script_value(ctx, source_text);
       JS_FreeCString(ctx, cstr);
       if script_source.tag == JS_TAG_EXCEPTION {
         return ptr::null();
@@ -2954,11 +2940,9 @@ pub extern "C" fn v8__Script__Run(
     .as_ref()
     .map(|name| name.as_bytes())
     .unwrap_or(b"<eval>");
-  let bc_key = src_str
-    .filter(|_| super::module::script_bytecode_cacheable(resource_name))
-    .map(|s| {
-      super::module::script_bc_key(eval_flags as u64, s.as_bytes(), resource_name)
-    });
+  let bc_key = src_str.and_then(|s| {
+    super::module::cached_script_key(eval_flags as u64, s.as_bytes(), resource_name)
+  });
   let mut result = JSValue {
     u: JSValueUnion { int32: 0 },
     tag: JS_TAG_UNINITIALIZED,

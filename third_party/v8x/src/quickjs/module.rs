@@ -421,8 +421,15 @@ pub(crate) fn bc_load(key: u64) -> Option<Vec<u8>> {
 /// caching them wrote a file per distinct source to the user's cache folder
 /// for good (77 MB, 5,558 files after a few days of test runs), and read
 /// bytecode back from files anyone with that folder could have written.
-pub(crate) fn script_bytecode_cacheable(resource_name: &[u8]) -> bool {
-  resource_name.starts_with(b"ext:")
+/// The script's key in the cache, or `None` for a script not to be cached.
+pub(crate) fn cached_script_key(
+  eval_flags: u64,
+  source: &[u8],
+  resource_name: &[u8],
+) -> Option<u64> {
+  resource_name
+    .starts_with(b"ext:")
+    .then(|| script_bc_key(eval_flags, source, resource_name))
 }
 
 /// Whether bytecode for `key` is at hand, without reading it.
