@@ -61386,20 +61386,19 @@ static bool js_actions_own_props_unchanged(JSContext *ctx, JSObject *p,
    last found it unchanged, so that while the object keeps it, checking the
    object is a walk over its shape with no key lookups: each property slot
    must hold the same key with the same flags, and the same value (by
-   identity) as the recorded quadruple at `flat` index `idx`. The plan holds
-   every recorded value, key and object, and the cache holds the plan, so no
-   address compared here can be reused by another value while the cache
-   lives. */
-typedef struct JSActionsRealmSlot {
-    JSShapeProperty prop; /* the shape's entry: key, flags, hash link */
-    uint32_t idx;   /* its quadruple's index in the object's `flat` */
-} JSActionsRealmSlot;
-
+   identity) as the recorded quadruple at `flat` index `idx`. The slots of
+   an object are `count` entries from `first` in three arrays: the shape's
+   entries (`props`), the quadruples' indices (`idx`), and the property
+   slots' bytes as they were (`values`), so an object whose shape entries
+   and slots hold the very bytes they held is found unchanged with two
+   memcmp calls. The plan holds every recorded value, key, accessor and
+   object, and the cache holds the plan, so no address compared here can
+   be reused by another value while the cache lives. */
 #define JS_ACTIONS_UNBUILT UINT32_MAX       /* no layout yet */
 #define JS_ACTIONS_NO_LAYOUT (UINT32_MAX - 1) /* compared the slow way */
 
 typedef struct JSActionsRealmObject {
-    uint32_t first; /* its first slot in `slots` */
+    uint32_t first; /* its first slot in the slot arrays */
     uint32_t count; /* the shape's prop_count, or one of the two above */
     uint32_t space; /* slots reserved at `first` */
     uint32_t flat_count;
@@ -61409,7 +61408,9 @@ typedef struct JSActionsRealmCache {
     JSValue plan;
     uint32_t n;
     JSActionsRealmObject *objects;
-    JSActionsRealmSlot *slots;
+    JSShapeProperty *props; /* the shape's entries: key, flags, hash link */
+    uint32_t *idx;          /* each entry's quadruple index in `flat` */
+    JSProperty *values;     /* each slot's bytes when recorded */
     uint32_t slot_count, slot_size;
 } JSActionsRealmCache;
 
@@ -61422,7 +61423,9 @@ static void js_actions_free_realm_cache(JSContext *ctx)
     ctx->actions_realm_cache = NULL;
     JS_FreeValue(ctx, c->plan);
     js_free(ctx, c->objects);
-    js_free(ctx, c->slots);
+    js_free(ctx, c->props);
+    js_free(ctx, c->idx);
+    js_free(ctx, c->values);
     js_free(ctx, c);
 }
 
@@ -61498,34 +61501,37 @@ static bool js_actions_layout_unchanged(JSActionsRealmCache *c,
 {
     JSShape *sh = p->shape;
     JSShapeProperty *prs;
-    JSActionsRealmSlot *slot;
     JSProperty *pr;
-    uint32_t j;
+    uint32_t j, *idx;
 
     if (o->count != sh->prop_count || o->flat_count != n)
         return false;
     /* Elements are not in the shape. */
     if (!js_actions_no_elements(p))
         return false;
-    slot = c->slots + o->first;
-    for (j = 0, prs = get_shape_prop(sh), pr = p->prop; j < o->count;
-         j++, prs++, pr++, slot++) {
-        /* The whole entry at once: a hash link that differs with the same
-           key and flags only sends the object the slow way. */
-        if (memcmp(prs, &slot->prop, sizeof(*prs)) != 0)
-            return false;
+    prs = get_shape_prop(sh);
+    /* The whole entries at once: a hash link that differs with the same
+       key and flags only sends the object the slow way. */
+    if (memcmp(prs, c->props + o->first, sizeof(*prs) * o->count) != 0)
+        return false;
+    /* Every slot holding the bytes it held when recorded: the same values
+       and accessors, which the plan keeps alive. */
+    if (memcmp(p->prop, c->values + o->first, sizeof(*pr) * o->count) == 0)
+        return true;
+    idx = c->idx + o->first;
+    for (j = 0, pr = p->prop; j < o->count; j++, prs++, pr++) {
         if (prs->atom == JS_ATOM_NULL)
             continue;
         switch (prs->flags & JS_PROP_TMASK) {
         case JS_PROP_NORMAL:
             /* A copy of the recorded value is the same bits; compare by
                meaning only when the bits differ. */
-            if (memcmp(&pr->u.value, &fv[slot->idx + 2], sizeof(JSValue)) != 0 &&
-                !js_actions_identical(pr->u.value, fv[slot->idx + 2]))
+            if (memcmp(&pr->u.value, &fv[idx[j] + 2], sizeof(JSValue)) != 0 &&
+                !js_actions_identical(pr->u.value, fv[idx[j] + 2]))
                 return false;
             break;
         case JS_PROP_GETSET:
-            if (!js_actions_accessors_unchanged(pr, fv + slot->idx + 2))
+            if (!js_actions_accessors_unchanged(pr, fv + idx[j] + 2))
                 return false;
             break;
         default:
@@ -61546,7 +61552,6 @@ static void js_actions_layout_record(JSContext *ctx, JSActionsRealmCache *c,
 {
     JSShape *sh = p->shape;
     JSShapeProperty *prs;
-    JSActionsRealmSlot *slot;
     JSAtomStruct *key;
     uint32_t j, i, count = sh->prop_count, first;
 
@@ -61557,27 +61562,36 @@ static void js_actions_layout_record(JSContext *ctx, JSActionsRealmCache *c,
     } else {
         if (c->slot_count + count > c->slot_size) {
             uint32_t size = max_int(c->slot_size * 3 / 2, c->slot_count + count);
-            JSActionsRealmSlot *slots;
+            void *grown;
             /* A bound, so flows that keep reshaping an intrinsic cannot
                grow the cache without end. */
             if (size > (1u << 20))
                 goto no_layout;
-            slots = js_realloc(ctx, c->slots, sizeof(slots[0]) * size);
-            if (!slots) {
-                JS_FreeValue(ctx, JS_GetException(ctx));
-                goto no_layout;
-            }
-            c->slots = slots;
+            /* Each array that grows is kept even if the next cannot grow:
+               only `slot_size` says how many entries all of them hold. */
+            grown = js_realloc(ctx, c->props, sizeof(c->props[0]) * size);
+            if (!grown)
+                goto oom;
+            c->props = grown;
+            grown = js_realloc(ctx, c->idx, sizeof(c->idx[0]) * size);
+            if (!grown)
+                goto oom;
+            c->idx = grown;
+            grown = js_realloc(ctx, c->values, sizeof(c->values[0]) * size);
+            if (!grown)
+                goto oom;
+            c->values = grown;
             c->slot_size = size;
         }
         first = c->slot_count;
         c->slot_count += count;
         o->space = count;
     }
-    slot = c->slots + first;
-    for (j = 0, prs = get_shape_prop(sh); j < count; j++, prs++, slot++) {
-        slot->prop = *prs;
-        slot->idx = 0;
+    prs = get_shape_prop(sh);
+    memcpy(c->props + first, prs, sizeof(*prs) * count);
+    memcpy(c->values + first, p->prop, sizeof(p->prop[0]) * count);
+    for (j = 0; j < count; j++, prs++) {
+        c->idx[first + j] = 0;
         if (prs->atom == JS_ATOM_NULL)
             continue;
         if (__JS_AtomIsTaggedInt(prs->atom))
@@ -61591,13 +61605,15 @@ static void js_actions_layout_record(JSContext *ctx, JSActionsRealmCache *c,
         }
         if (i >= n)
             goto no_layout;
-        slot->idx = i;
+        c->idx[first + j] = i;
         switch (prs->flags & JS_PROP_TMASK) {
         case JS_PROP_NORMAL:
             if (!js_actions_identical(p->prop[j].u.value, fv[i + 2]))
                 goto no_layout;
             break;
         case JS_PROP_GETSET:
+            /* js_actions_own_props_unchanged found the accessors the
+               plan holds. */
             break;
         default:
             goto no_layout;
@@ -61607,6 +61623,8 @@ static void js_actions_layout_record(JSContext *ctx, JSActionsRealmCache *c,
     o->count = count;
     o->flat_count = n;
     return;
+ oom:
+    JS_FreeValue(ctx, JS_GetException(ctx));
  no_layout:
     o->count = JS_ACTIONS_NO_LAYOUT;
 }
