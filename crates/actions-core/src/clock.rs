@@ -41,13 +41,36 @@ pub fn iso8601(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+    let (hour, minute, second, milli) = (
         in_day / 3_600_000,
         in_day / 60_000 % 60,
         in_day / 1000 % 60,
-        in_day % 1000
-    )
+        in_day % 1000,
+    );
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z"
+        );
+    }
+    // Written digit by digit: every snapshot's methods carry one, and
+    // `format!` costs several times as much.
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    for (at, width, value) in [
+        (0, 4, year),
+        (5, 2, month),
+        (8, 2, day),
+        (11, 2, hour),
+        (14, 2, minute),
+        (17, 2, second),
+        (20, 3, milli),
+    ] {
+        let mut value = value;
+        for digit in text[at..at + width].iter_mut().rev() {
+            *digit = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+    String::from_utf8(text.to_vec()).expect("digits and separators are ASCII")
 }
 
 #[cfg(test)]
@@ -60,6 +83,44 @@ mod tests {
         assert_eq!(iso8601(1_767_225_600_000), "2026-01-01T00:00:00.000Z");
         assert_eq!(iso8601(951_782_400_123), "2000-02-29T00:00:00.123Z");
         assert_eq!(iso8601(-1), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn iso8601_writes_what_format_writes() {
+        let reference = |ms: i64| {
+            let days = ms.div_euclid(86_400_000);
+            let in_day = ms.rem_euclid(86_400_000);
+            let z = days + 719_468;
+            let era = z.div_euclid(146_097);
+            let doe = z.rem_euclid(146_097);
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            let mp = (5 * doy + 2) / 153;
+            let day = doy - (153 * mp + 2) / 5 + 1;
+            let month = if mp < 10 { mp + 3 } else { mp - 9 };
+            let year = yoe + era * 400 + i64::from(month <= 2);
+            format!(
+                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+                in_day / 3_600_000,
+                in_day / 60_000 % 60,
+                in_day / 1000 % 60,
+                in_day % 1000
+            )
+        };
+        // Both sides of year 0 and of year 9999, and steps through the rest.
+        let mut ms = -62_198_755_200_000_i64 - 86_400_000;
+        while ms < 253_402_300_800_000 + 86_400_000 {
+            assert_eq!(iso8601(ms), reference(ms), "{ms}");
+            ms += 7_777_777_777;
+        }
+        for ms in [
+            -62_167_219_200_001,
+            -62_167_219_200_000,
+            253_402_300_799_999,
+            253_402_300_800_000,
+        ] {
+            assert_eq!(iso8601(ms), reference(ms), "{ms}");
+        }
     }
 
     #[test]
