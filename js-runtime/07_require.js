@@ -60,6 +60,12 @@ const UNSUPPORTED = new Set([
   "vm", "wasi", "worker_threads",
 ]);
 
+/**
+ * `require.cache` of every module: one frozen object, as Node gives every
+ * module the same `require.cache` (this one lists nothing).
+ */
+const REQUIRE_CACHE = ObjectFreeze({});
+
 /** The per-flow caches: built-in exports and loaded files. */
 let builtinCache = new SafeMap();
 let fileCache = new SafeMap();
@@ -209,7 +215,7 @@ export function createRequire(filename, dir = dirname(filename)) {
   const require = (/** @type {string} */ request) => load(dir, filename, request);
   require.resolve = (/** @type {string} */ request) => (isBuiltin(request) ? request : resolve(dir, filename, request).filename);
   require.resolve.paths = () => null;
-  require.cache = ObjectFreeze({});
+  require.cache = REQUIRE_CACHE;
   require.main = undefined;
   return require;
 }

@@ -20,8 +20,17 @@ import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
 import { cancelAllTimers, install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin, resetModules } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
-const { JSONParse, ObjectCreate, ObjectFreeze, ObjectIsFrozen, ObjectPrototypeToString, FunctionPrototypeCall, Error } =
-  primordials;
+const {
+  JSONParse,
+  ObjectCreate,
+  ObjectFreeze,
+  ObjectPrototypeToString,
+  FunctionPrototypeCall,
+  Error,
+  SafeWeakSet,
+  StringPrototypeLastIndexOf,
+  StringPrototypeSlice,
+} = primordials;
 
 /**
  * The patched QuickJS engine's deep copy of a value `JSON.parse` made
@@ -86,6 +95,8 @@ function hostEvent() {
  * @type {ActionModule[]}
  */
 const modules = [];
+/** The module wrappers frozen so far (a look-up costs less than `Object.isFrozen`). */
+const frozenWrappers = new SafeWeakSet();
 /** The running handler's event, for the api methods that change it at once. */
 let currentEvent = null;
 const api = createApi(() => currentEvent);
@@ -103,9 +114,10 @@ const SIGNATURE = (/** @type {string} */ handler) =>
 function register(index, wrapper, file, dir) {
   // The host reuses a compiled wrapper in later flows: freeze it (and its
   // `prototype`), or code could keep state on it via `arguments.callee`.
-  if (!ObjectIsFrozen(wrapper)) {
+  if (!frozenWrappers.has(wrapper)) {
     ObjectFreeze(wrapper.prototype);
     ObjectFreeze(wrapper);
+    frozenWrappers.add(wrapper);
   }
   modules[index] = { wrapper, file, dir, exports: undefined, initError: undefined };
 }
@@ -119,7 +131,10 @@ function register(index, wrapper, file, dir) {
 function init(index) {
   const mod = modules[index];
   const module = { id: ".", filename: mod.file, path: mod.dir, exports: {}, loaded: false, children: [], paths: [] };
-  const require = createRequire(`${mod.dir}/${mod.file.split("/").pop()}`, mod.dir);
+  // Primordials: an Action initialised before this one may have changed
+  // `String.prototype`.
+  const base = StringPrototypeSlice(mod.file, StringPrototypeLastIndexOf(mod.file, "/") + 1);
+  const require = createRequire(`${mod.dir}/${base}`, mod.dir);
   try {
     FunctionPrototypeCall(mod.wrapper, module.exports, module.exports, require, module, mod.file, mod.dir);
   } catch (e) {
