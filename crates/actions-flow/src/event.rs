@@ -120,14 +120,39 @@ pub(crate) fn invocation_event_parts<'a>(
     secrets: &BTreeMap<String, String>,
     texts: &mut LeafTexts<'a>,
 ) -> EventParts {
+    event_parts(base, seen, secrets, texts, &mut [None; FOLLOWED.len()])
+}
+
+/// The leaves [`LastEvent::follow`] replaces: the snapshot's members laid
+/// over a member of the event.
+const FOLLOWED: [[&str; 2]; 5] = [
+    ["user", "enrolledFactors"],
+    ["user", "app_metadata"],
+    ["user", "user_metadata"],
+    ["authentication", "methods"],
+    ["transaction", "metadata"],
+];
+
+/// [`invocation_event_parts`], noting in `followed` the leaf number of each
+/// path of [`FOLLOWED`] the event has.
+fn event_parts<'a>(
+    base: &'a Value,
+    seen: &Snapshot,
+    secrets: &BTreeMap<String, String>,
+    texts: &mut LeafTexts<'a>,
+    followed: &mut [Option<usize>; FOLLOWED.len()],
+) -> EventParts {
     let event = overlay(base, seen, secrets);
     let mut parts = EventParts::new();
     for (key, item) in event.members() {
         // A snapshot's value equal to the base event's is written as the
-        // base's.
+        // base's (with no comparison when it is the copy the flow started
+        // with).
         let item = match item {
             Item::Part(Part::Value(value)) => match event.base.get(key) {
-                Some(same) if same == *value => Item::Base(same),
+                Some(same) if texts.is_copy_of_base(key, value) || same == *value => {
+                    Item::Base(same)
+                }
                 _ => item,
             },
             item => item,
@@ -144,11 +169,17 @@ pub(crate) fn invocation_event_parts<'a>(
                 parts.leaf(key, texts.get(value));
             }
             Item::Part(Part::Object(inner)) => {
+                let outer = key;
                 parts.open(key);
                 for (key, item) in inner.members() {
                     match item {
                         Item::Base(value) => parts.leaf(key, texts.get(value)),
-                        Item::Part(part) => parts.leaf(key, &json(part)),
+                        Item::Part(part) => {
+                            if let Some(slot) = FOLLOWED.iter().position(|p| *p == [outer, key]) {
+                                followed[slot] = Some(parts.leaves());
+                            }
+                            parts.leaf(key, &json(part))
+                        }
                     };
                 }
                 parts.close();
@@ -173,6 +204,8 @@ pub(crate) fn invocation_event_parts<'a>(
 /// change, and mostly only the factors, methods and metadata.
 pub(crate) struct LastEvent<'a> {
     parts: EventParts,
+    /// The leaf number of each path of [`FOLLOWED`] in `parts`.
+    followed: [Option<usize>; FOLLOWED.len()],
     seen: Snapshot,
     secrets: &'a BTreeMap<String, String>,
 }
@@ -191,9 +224,11 @@ pub(crate) fn next_event_parts<'a>(
             return event.parts.clone();
         }
     }
-    let parts = invocation_event_parts(base, seen, secrets, texts);
+    let mut followed = [None; FOLLOWED.len()];
+    let parts = event_parts(base, seen, secrets, texts, &mut followed);
     *last = Some(LastEvent {
         parts: parts.clone(),
+        followed,
         seen: seen.clone(),
         secrets,
     });
@@ -230,36 +265,33 @@ impl<'a> LastEvent<'a> {
             return false;
         }
         let parts = &mut self.parts;
+        // In the order of FOLLOWED.
         let leaves = [
             (
                 *enrolled_factors != last.enrolled_factors,
-                &["user", "enrolledFactors"],
                 Part::Values(enrolled_factors),
             ),
             (
                 *app_metadata != last.app_metadata,
-                &["user", "app_metadata"],
                 Part::Value(app_metadata),
             ),
             (
                 *user_metadata != last.user_metadata,
-                &["user", "user_metadata"],
                 Part::Value(user_metadata),
             ),
-            (
-                *methods != last.methods,
-                &["authentication", "methods"],
-                Part::Values(methods),
-            ),
+            (*methods != last.methods, Part::Values(methods)),
             (
                 *transaction_metadata != last.transaction_metadata,
-                &["transaction", "metadata"],
                 Part::Map(transaction_metadata),
             ),
         ];
-        for (changed, path, part) in leaves {
-            if changed && !parts.replace(path, &json(&part)) {
-                return false;
+        for ((changed, part), leaf) in leaves.into_iter().zip(self.followed) {
+            if !changed {
+                continue;
+            }
+            match leaf {
+                Some(leaf) if parts.replace_leaf(leaf, &json(&part)) => {}
+                _ => return false,
             }
         }
         self.seen = seen.clone();
@@ -275,9 +307,12 @@ fn json(value: &impl Serialize) -> String {
 /// The JSON text of the base event's values, written once for a run of a
 /// flow: the base event does not change while the flow runs. Keyed by
 /// address, which the borrow of the base event keeps valid.
+/// It also keeps the copies of base event members the flow's snapshots
+/// start with (kept alive here, so no other value can take their address).
 #[derive(Default)]
 pub(crate) struct LeafTexts<'a> {
     texts: HashMap<*const Value, String, BuildHasherDefault<AddressHasher>>,
+    copies: Vec<(&'static str, Arc<Value>)>,
     base: std::marker::PhantomData<&'a Value>,
 }
 
@@ -286,6 +321,20 @@ impl<'a> LeafTexts<'a> {
         self.texts
             .entry(std::ptr::from_ref(value))
             .or_insert_with(|| json(value))
+    }
+
+    /// `value` is a copy of the base event's member `key` (or `null` when
+    /// the base has none), made for the flow's snapshots.
+    pub(crate) fn copied_from_base(&mut self, key: &'static str, value: &Arc<Value>) {
+        self.copies.push((key, Arc::clone(value)));
+    }
+
+    /// Whether `value` is the copy of the base event's member `key` that
+    /// [`LeafTexts::copied_from_base`] was given.
+    fn is_copy_of_base(&self, key: &str, value: &Value) -> bool {
+        self.copies
+            .iter()
+            .any(|(copied, copy)| *copied == key && std::ptr::eq(&**copy, value))
     }
 }
 
@@ -550,6 +599,48 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_copies_a_flow_starts_with_stand_for_the_base_members_they_copy() {
+        let base = base_event("acme", None, 0).unwrap();
+        assert!(base.get("session").is_some_and(Value::is_object));
+        let request = Arc::new(base["request"].clone());
+        let session = Arc::new(base["session"].clone());
+        let mut texts = LeafTexts::default();
+        texts.copied_from_base("request", &request);
+        texts.copied_from_base("session", &session);
+        let start = Snapshot {
+            enrolled_factors: vec![json!({"type": "otp"})],
+            methods: vec![json!({"name": "pwd"})],
+            app_metadata: json!({}),
+            user_metadata: json!({}),
+            request: Arc::clone(&request),
+            session: Arc::clone(&session),
+            refresh_token: Value::Null.into(),
+            transaction_metadata: Map::new(),
+            prompt: None,
+        };
+        // The copies; another request (a `/continue` one); and each copy
+        // under the other's key, which must not pass for that member.
+        let moved = Snapshot {
+            request: Arc::new(json!({"ip": "9.9.9.9", "query": {"state": "s"}})),
+            ..start.clone()
+        };
+        let swapped = Snapshot {
+            request: Arc::clone(&session),
+            session: Arc::clone(&request),
+            ..start.clone()
+        };
+        let none = BTreeMap::new();
+        for seen in [&start, &moved, &swapped, &start] {
+            let merged = invocation_event(&base, seen, &none).to_string();
+            let parts = invocation_event_parts(&base, seen, &none, &mut texts);
+            assert_eq!(parts.text(), merged);
+        }
+        assert!(texts.is_copy_of_base("request", &request));
+        assert!(!texts.is_copy_of_base("session", &request));
+        assert!(!texts.is_copy_of_base("request", &moved.request));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! and forms and resumes in `onContinuePostLogin` with the simulated user's
 //! `/continue`, refreshes the snapshots, and assembles the [`Report`].
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actions_core::rules::cache::Cache;
@@ -100,7 +101,8 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         Some(now_ms) => Box::new(FixedClock { now_ms }),
         None => Box::new(SystemClock),
     };
-    let mut transaction = new_transaction(flow, clock.now_ms());
+    let mut leaf_texts = LeafTexts::default();
+    let mut transaction = new_transaction(flow, clock.now_ms(), &mut leaf_texts);
     let responses_error = |source| Error::Responses {
         path: flow.path.clone(),
         source,
@@ -108,7 +110,6 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
 
     let mut extras = Vec::new();
     let mut http_log = Vec::new();
-    let mut leaf_texts = LeafTexts::default();
     let mut last_event = None;
     'actions: for (position, spec) in flow.actions.iter().enumerate() {
         let mut handler = EXECUTE;
@@ -165,8 +166,21 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     Ok(report(flow, transaction, extras, http_log))
 }
 
-fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
+/// The flow's transaction. The request, session and refresh token it starts
+/// with are copies of the base event's; `texts` keeps them, so the event
+/// built for a snapshot that still holds one of them takes the base's value
+/// without comparing the two.
+fn new_transaction<'a>(
+    flow: &'a LoadedFlow,
+    now_ms: i64,
+    texts: &mut LeafTexts<'a>,
+) -> Transaction {
     let event = &flow.base_event;
+    let copy = |key: &'static str, texts: &mut LeafTexts<'a>| {
+        let value = Arc::new(event.get(key).cloned().unwrap_or(Value::Null));
+        texts.copied_from_base(key, &value);
+        value
+    };
     let user = &event["user"];
     let strings = |value: &Value| -> Vec<String> {
         value
@@ -183,13 +197,9 @@ fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
     let context = LoginContext {
         user_id: user["user_id"].as_str().unwrap_or_default().to_owned(),
         protocol: event["transaction"]["protocol"].as_str().map(str::to_owned),
-        request: event["request"].clone().into(),
-        session: event.get("session").cloned().unwrap_or(Value::Null).into(),
-        refresh_token: event
-            .get("refresh_token")
-            .cloned()
-            .unwrap_or(Value::Null)
-            .into(),
+        request: copy("request", texts),
+        session: copy("session", texts),
+        refresh_token: copy("refresh_token", texts),
         transaction_metadata: event["transaction"]["metadata"]
             .as_object()
             .cloned()

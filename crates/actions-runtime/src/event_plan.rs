@@ -441,7 +441,7 @@ impl EventParts {
         if !self.splittable {
             return false;
         }
-        let cut = &mut self.cut;
+        let cut = &self.cut;
         let Some(i) = cut.paths.iter().position(|leaf| {
             usize::from(leaf.len) == path.len()
                 && leaf.keys[..path.len()]
@@ -453,6 +453,24 @@ impl EventParts {
         }) else {
             return false;
         };
+        self.replace_leaf(i, json)
+    }
+
+    /// How many leaves the event has so far: the next [`EventParts::leaf`]
+    /// is leaf number `leaves()`, for [`EventParts::replace_leaf`].
+    pub fn leaves(&self) -> usize {
+        self.cut.ends.len()
+    }
+
+    /// Gives leaf number `i` (in the order the leaves were given) `json` as
+    /// its text, as [`EventParts::replace`] does for a path. False, changing
+    /// nothing, when there is no such leaf or a key is written twice in one
+    /// object.
+    pub fn replace_leaf(&mut self, i: usize, json: &str) -> bool {
+        if !self.splittable || i >= self.cut.ends.len() {
+            return false;
+        }
+        let cut = &mut self.cut;
         let start = if i == 0 { 0 } else { cut.ends[i - 1] as usize };
         let end = cut.ends[i] as usize;
         cut.text.replace_range(start..end, json);
@@ -1007,7 +1025,37 @@ mod tests {
         let mut twice = EventParts::new();
         twice.leaf("a", "1").leaf("a", "2");
         assert!(!twice.replace(&["a"], "3"));
+        assert!(!twice.replace_leaf(1, "3"));
         assert_eq!(twice.finish().text(), r#"{"a":1,"a":2}"#);
+    }
+
+    #[test]
+    fn a_leaf_replaced_by_number_is_the_leaf_replaced_by_path() {
+        let mut parts = EventParts::new();
+        parts.leaf("a", "1").open("b");
+        let c = parts.leaves();
+        parts
+            .leaf("c", r#""x""#)
+            .leaf("d", "[]")
+            .close()
+            .leaf("e", "null");
+        let mut parts = parts.finish();
+        assert_eq!(parts.leaves(), 4);
+        let mut by_path = parts.clone();
+        assert!(parts.replace_leaf(c, r#"{"long":"er"}"#));
+        assert!(by_path.replace(&["b", "c"], r#"{"long":"er"}"#));
+        assert_eq!(parts.text(), by_path.text());
+        assert!(parts.replace_leaf(0, "22"));
+        assert!(parts.replace_leaf(3, "0"));
+        assert_eq!(
+            parts.text(),
+            r#"{"a":22,"b":{"c":{"long":"er"},"d":[]},"e":0}"#
+        );
+        assert!(!parts.replace_leaf(4, "1"));
+        assert_eq!(
+            parts.text(),
+            r#"{"a":22,"b":{"c":{"long":"er"},"d":[]},"e":0}"#
+        );
     }
 
     #[test]
