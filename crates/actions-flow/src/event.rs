@@ -113,7 +113,9 @@ pub(crate) fn invocation_event_json(
 /// The same event as [`invocation_event_json`], given to the host as its
 /// parts (`actions_runtime::EventParts`): the event's members, with those
 /// that are objects cut into theirs. The base event's values are written
-/// once per run of the flow (`texts`), not once per invocation.
+/// once per run of the flow (`texts`), not once per invocation. The flow
+/// runner builds it with [`next_event_parts`].
+#[cfg(test)]
 pub(crate) fn invocation_event_parts<'a>(
     base: &'a Value,
     seen: &Snapshot,
@@ -133,8 +135,8 @@ const FOLLOWED: [[&str; 2]; 5] = [
     ["transaction", "metadata"],
 ];
 
-/// [`invocation_event_parts`], noting in `followed` the leaf number of each
-/// path of [`FOLLOWED`] the event has.
+/// The parts of one invocation's event, noting in `followed` the leaf
+/// number of each path of [`FOLLOWED`] the event has.
 fn event_parts<'a>(
     base: &'a Value,
     seen: &Snapshot,
