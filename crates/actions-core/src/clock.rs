@@ -29,28 +29,9 @@ impl Clock for FixedClock {
 /// Formats milliseconds since the epoch as JavaScript's `toISOString` does:
 /// `2026-01-01T00:00:00.000Z`.
 pub fn iso8601(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (hour, minute, second, milli) = (
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        in_day % 1000,
-    );
+    let [year, month, day, hour, minute, second, milli] = civil(ms);
     if !(0..=9999).contains(&year) {
-        return format!(
-            "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z"
-        );
+        return with_format(ms);
     }
     // Written digit by digit: every snapshot's methods carry one, and
     // `format!` costs several times as much.
@@ -73,6 +54,39 @@ pub fn iso8601(ms: i64) -> String {
     String::from_utf8(text.to_vec()).expect("digits and separators are ASCII")
 }
 
+/// [`iso8601`] written with `format!`, for the years it does not write
+/// itself (and for its test).
+fn with_format(ms: i64) -> String {
+    let [year, month, day, hour, minute, second, milli] = civil(ms);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
+}
+
+/// Year, month, day, hour, minute, second and millisecond (UTC) of `ms`
+/// milliseconds since the epoch.
+fn civil(ms: i64) -> [i64; 7] {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    [
+        year,
+        month,
+        day,
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        in_day % 1000,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,26 +101,7 @@ mod tests {
 
     #[test]
     fn iso8601_writes_what_format_writes() {
-        let reference = |ms: i64| {
-            let days = ms.div_euclid(86_400_000);
-            let in_day = ms.rem_euclid(86_400_000);
-            let z = days + 719_468;
-            let era = z.div_euclid(146_097);
-            let doe = z.rem_euclid(146_097);
-            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-            let mp = (5 * doy + 2) / 153;
-            let day = doy - (153 * mp + 2) / 5 + 1;
-            let month = if mp < 10 { mp + 3 } else { mp - 9 };
-            let year = yoe + era * 400 + i64::from(month <= 2);
-            format!(
-                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-                in_day / 3_600_000,
-                in_day / 60_000 % 60,
-                in_day / 1000 % 60,
-                in_day % 1000
-            )
-        };
+        let reference = with_format;
         // Both sides of year 0 and of year 9999, and steps through the rest.
         let mut ms = -62_198_755_200_000_i64 - 86_400_000;
         while ms < 253_402_300_800_000 + 86_400_000 {
