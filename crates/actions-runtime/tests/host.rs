@@ -262,6 +262,15 @@ fn flow_on(host: &mut Host, code: &str) -> Vec<String> {
     inv.console.into_iter().map(|line| line.message).collect()
 }
 
+/// Runs a flow on `host` whose Action's top-level code is `change` (and
+/// whose handler does nothing), for the next flow to look for its traces.
+fn flow_that_runs(host: &mut Host, change: &str) {
+    flow_on(
+        host,
+        &format!("{change} exports.onExecutePostLogin = async () => {{}};"),
+    );
+}
+
 /// A large event, with `user_id`, the factors and a key of its own varying.
 fn big_event(user_id: &str, factors: serde_json::Value, extra: Option<&str>) -> String {
     let mut event = json!({
@@ -459,8 +468,7 @@ fn changes_are_undone_after_a_flow_moved_an_intrinsic_property() {
         "Object.prototype.extra = 1; delete Object.prototype.extra; Object.prototype.extra = 2;",
         "String.prototype.trim = () => 'hacked again';",
     ] {
-        let code = format!("{change} exports.onExecutePostLogin = async () => {{}};");
-        flow_on(&mut host, &code);
+        flow_that_runs(&mut host, change);
         assert_eq!(flow_on(&mut host, checker), pristine, "after `{change}`");
         assert_eq!(
             flow_on(&mut host, checker),
@@ -501,8 +509,7 @@ fn changes_to_array_and_string_prototypes_are_undone() {
         "Array.prototype[Symbol.iterator] = function* () { yield 'hacked'; };",
         "Object.defineProperty(Math, Symbol.toStringTag, { value: 'Hacked' });",
     ] {
-        let code = format!("{change} exports.onExecutePostLogin = async () => {{}};");
-        flow_on(&mut host, &code);
+        flow_that_runs(&mut host, change);
         assert_eq!(flow_on(&mut host, checker), pristine, "after `{change}`");
     }
 }
