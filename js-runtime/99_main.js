@@ -46,6 +46,12 @@ delete (/** @type {any} */ (globalThis)).__v8x_actions_clone_json;
  * @type {Record<number, any>}
  */
 let templates = ObjectCreate(null);
+/**
+ * Leaves the host sent to be kept, parsed, by slot. Templates hold them as
+ * they are: nothing writes into a leaf, and handlers get deep copies.
+ * @type {Record<number, any>}
+ */
+let leaves = ObjectCreate(null);
 /** The token of the last plan built in full (0: none). */
 let finished = 0;
 
@@ -54,14 +60,18 @@ let finished = 0;
  * (crates/actions-runtime/src/event_plan.rs): `[token, reset, id, kind,
  * ...]`. Kind -1: the rest is the whole event, kept as template `id` (unless
  * -1). Kind 0: the rest are changed leaves `n, k1..kn, value`, set in
- * template `id` before it is copied. Either way the result is what
- * `JSON.parse` of the event's text gives.
+ * template `id` before it is copied; `-n, k1..kn, slot` for the leaf kept in
+ * `slot`, and `-n, k1..kn, -(slot + 1), value` for one to keep there. Either
+ * way the result is what `JSON.parse` of the event's text gives.
  * @returns {any}
  */
 function hostEvent() {
   if (cloneJson === undefined) return JSONParse(op_host_event(-1));
   const plan = JSONParse(op_host_event(finished));
-  if (plan[1] === 1) templates = ObjectCreate(null);
+  if (plan[1] === 1) {
+    templates = ObjectCreate(null);
+    leaves = ObjectCreate(null);
+  }
   const id = plan[2];
   let event;
   if (plan[3] === -1) {
@@ -78,11 +88,23 @@ function hostEvent() {
   } else {
     const template = templates[id];
     for (let i = 4; i < plan.length; ) {
-      const n = plan[i];
+      const kept = plan[i] < 0;
+      const n = kept ? -plan[i] : plan[i];
       let target = template;
       for (let j = 1; j < n; j++) target = target[plan[i + j]];
-      target[plan[i + n]] = plan[i + n + 1];
+      const key = plan[i + n];
+      let value = plan[i + n + 1];
       i += n + 2;
+      if (kept) {
+        if (value >= 0) {
+          value = leaves[value];
+        } else {
+          leaves[-value - 1] = plan[i];
+          value = plan[i];
+          i++;
+        }
+      }
+      target[key] = value;
     }
     event = cloneJson(template);
   }

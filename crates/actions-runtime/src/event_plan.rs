@@ -28,6 +28,17 @@
 //!   template `id` (if not -1);
 //! - `kind` 0: the rest are the leaves that changed, `n, k1, ..., kn,
 //!   value` each: the glue sets each in template `id`, then copies it.
+//!   A leaf written `-n, k1, ..., kn, slot` is the value the glue keeps in
+//!   `slot`; one written `-n, k1, ..., kn, -(slot + 1), value` is sent, and
+//!   kept in `slot` from then on.
+//!
+//! The leaves that change from one handler to the next (the factors and
+//! methods after each prompt) are mostly values seen before, in this flow or
+//! in an earlier one of a suite. So the glue also keeps the last
+//! [`MAX_CACHED_LEAVES`] object and array leaves it was sent, parsed, by
+//! slot: a template holds them as they are (nothing writes into a leaf, and
+//! every handler gets a deep copy), and a plan names the slot of a leaf the
+//! glue has, instead of carrying its text to be parsed again.
 //!
 //! The glue hands back the token of the last plan it finished with every
 //! request. A plan it did not finish (the handler's budget ran out while it
@@ -35,6 +46,7 @@
 //! template: the host sees a stale token and starts over.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// How deep cutting goes: the event's members, and theirs.
 const SPLIT_DEPTH: usize = 2;
@@ -44,6 +56,11 @@ const MAX_EVENT_LEN: usize = 64 * 1024;
 const MAX_TEMPLATES: usize = 4;
 /// Tokens count up to this and wrap to 1; 0 is the glue's "none yet".
 const TOKEN_WRAP: i32 = 1 << 30;
+/// How many leaves the glue keeps parsed at most.
+const MAX_CACHED_LEAVES: usize = 32;
+/// Larger leaves are not kept: sent once in a while, they would push out
+/// the small ones that recur.
+const MAX_CACHED_LEAF_LEN: usize = 4096;
 
 /// The running handler's event, as the host was given it.
 #[derive(Debug)]
@@ -65,6 +82,9 @@ pub(crate) struct EventTemplates {
     /// The token of the last plan sent.
     token: i32,
     clock: u64,
+    /// The texts of the leaves the glue keeps parsed, by slot, and when
+    /// each was last sent or named.
+    cached: Vec<(String, u64)>,
 }
 
 #[derive(Debug)]
@@ -122,6 +142,7 @@ impl EventTemplates {
         let reset = finished != self.token;
         if reset {
             self.templates.clear();
+            self.cached.clear();
         }
         self.token = if self.token + 1 >= TOKEN_WRAP {
             1
@@ -178,24 +199,71 @@ impl EventTemplates {
         let changed: Vec<usize> = (0..count)
             .filter(|&i| self.templates[id].leaves[i] != cut.leaf(i))
             .collect();
-        if !changed.iter().all(|&i| valid(cut.leaf(i))) {
+        // A leaf the glue keeps was sent before, so it is valid.
+        if !changed
+            .iter()
+            .all(|&i| self.cached_slot(cut.leaf(i)).is_some() || valid(cut.leaf(i)))
+        {
             return None;
         }
         let (token, _) = self.next_token(finished);
-        let template = &mut self.templates[id];
-        template.used = self.clock;
+        let clock = self.clock;
         let mut plan = format!("[{token},0,{id},0");
         for i in changed {
             let leaf = cut.leaf(i);
-            cut.write_path(i, &mut plan);
-            plan.push(',');
-            plan.push_str(leaf);
+            // Looked up afresh: a leaf kept earlier in this plan may have
+            // taken the slot of one found above.
+            if let Some(slot) = self.cached_slot(leaf) {
+                self.cached[slot].1 = clock;
+                cut.write_path(i, true, &mut plan);
+                let _ = write!(plan, ",{slot}");
+            } else if cacheable(leaf) {
+                let slot = self.keep(leaf);
+                cut.write_path(i, true, &mut plan);
+                let _ = write!(plan, ",{},", -(slot as i64) - 1);
+                plan.push_str(leaf);
+            } else {
+                cut.write_path(i, false, &mut plan);
+                plan.push(',');
+                plan.push_str(leaf);
+            }
+            let template = &mut self.templates[id];
             template.leaves[i].clear();
             template.leaves[i].push_str(leaf);
         }
+        self.templates[id].used = clock;
         plan.push(']');
         Some(plan)
     }
+
+    /// The slot of the glue's parsed copy of `leaf`, if it keeps one.
+    fn cached_slot(&self, leaf: &str) -> Option<usize> {
+        self.cached.iter().position(|(text, _)| text == leaf)
+    }
+
+    /// Records that the glue keeps `leaf` (sent in the plan being written),
+    /// in a free slot or the least recently used one; answers the slot.
+    fn keep(&mut self, leaf: &str) -> usize {
+        let slot = if self.cached.len() < MAX_CACHED_LEAVES {
+            self.cached.push((String::new(), 0));
+            self.cached.len() - 1
+        } else {
+            (0..self.cached.len())
+                .min_by_key(|&slot| self.cached[slot].1)
+                .expect("the cache is full")
+        };
+        let (text, used) = &mut self.cached[slot];
+        text.clear();
+        text.push_str(leaf);
+        *used = self.clock;
+        slot
+    }
+}
+
+/// Whether the glue keeps `leaf` parsed once it is sent: an object or an
+/// array with members (what parsing costs most), and not a large one.
+fn cacheable(leaf: &str) -> bool {
+    leaf.len() > 2 && leaf.len() <= MAX_CACHED_LEAF_LEN && matches!(leaf.as_bytes()[0], b'[' | b'{')
 }
 
 /// `[token, reset, id, -1, event]`: the whole event, kept as template `id`
@@ -243,10 +311,14 @@ impl Cut {
         &self.text[start..self.ends[i] as usize]
     }
 
-    /// Writes `,n,"k1",...,"kn"` for leaf `i`.
-    fn write_path(&self, i: usize, out: &mut String) {
+    /// Writes `,n,"k1",...,"kn"` for leaf `i` (`-n` for a leaf the glue
+    /// keeps).
+    fn write_path(&self, i: usize, cached: bool, out: &mut String) {
         let path = &self.paths[i];
         out.push(',');
+        if cached {
+            out.push('-');
+        }
         out.push(char::from(b'0' + path.len));
         for &(start, end) in &path.keys[..usize::from(path.len)] {
             out.push(',');
@@ -815,6 +887,8 @@ mod tests {
     #[derive(Default)]
     struct Glue {
         templates: std::collections::HashMap<i64, Value>,
+        /// The leaves it keeps parsed, by slot.
+        leaves: std::collections::HashMap<i64, Value>,
         finished: i32,
     }
 
@@ -836,6 +910,7 @@ mod tests {
             let plan = plan.as_array().unwrap();
             if plan[1] == 1 {
                 self.templates.clear();
+                self.leaves.clear();
             }
             let id = plan[2].as_i64().unwrap();
             let built = if plan[3] == -1 {
@@ -851,14 +926,27 @@ mod tests {
                     .expect("a template the glue holds");
                 let mut i = 4;
                 while i < plan.len() {
-                    let n = plan[i].as_u64().unwrap() as usize;
+                    let signed = plan[i].as_i64().unwrap();
+                    let n = signed.unsigned_abs() as usize;
                     let mut target = &mut *template;
                     for key in &plan[i + 1..i + n] {
                         target = target.get_mut(key.as_str().unwrap()).unwrap();
                     }
                     let last = plan[i + n].as_str().unwrap();
-                    *target.get_mut(last).expect("the leaf is there") = plan[i + n + 1].clone();
-                    i += n + 2;
+                    let mut value = plan[i + n + 1].clone();
+                    let mut next = i + n + 2;
+                    if signed < 0 {
+                        let slot = value.as_i64().unwrap();
+                        if slot >= 0 {
+                            value = self.leaves[&slot].clone();
+                        } else {
+                            value = plan[next].clone();
+                            self.leaves.insert(-slot - 1, value.clone());
+                            next += 1;
+                        }
+                    }
+                    *target.get_mut(last).expect("the leaf is there") = value;
+                    i = next;
                 }
                 template.clone()
             };
@@ -919,9 +1007,98 @@ mod tests {
         let plan = host.plan(&events[1], glue.finished);
         assert_eq!(
             plan,
-            "[2,0,0,0,2,\"user\",\"enrolledFactors\",[{\"type\":\"otp\"}]]"
+            "[2,0,0,0,-2,\"user\",\"enrolledFactors\",-1,[{\"type\":\"otp\"}]]"
         );
         assert!(!plan.contains("Bellevue"), "{plan}");
+    }
+
+    #[test]
+    fn a_leaf_the_glue_keeps_is_named_by_its_slot_and_not_sent_again() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let none = event("auth0|1", json!([]));
+        let otp = event("auth0|1", json!([{ "type": "otp" }]));
+        let both = event("auth0|1", json!([{ "type": "otp" }, { "type": "sms" }]));
+        glue.event(&mut host, &none);
+        // Sent once, to be kept in slot 0; `[]` is sent as it is.
+        let plan = host.plan(&otp, glue.finished);
+        assert!(
+            plan.ends_with(r#"-2,"user","enrolledFactors",-1,[{"type":"otp"}]]"#),
+            "{plan}"
+        );
+        assert_eq!(glue.build(&plan), parsed(&otp));
+        assert_eq!(glue.event(&mut host, &none), parsed(&none));
+        let plan = host.plan(&otp, glue.finished);
+        assert!(
+            plan.ends_with(r#"-2,"user","enrolledFactors",0]"#),
+            "{plan}"
+        );
+        assert_eq!(glue.build(&plan), parsed(&otp));
+        let plan = host.plan(&both, glue.finished);
+        assert!(
+            plan.ends_with(r#",-2,[{"type":"otp"},{"type":"sms"}]]"#),
+            "{plan}"
+        );
+        assert_eq!(glue.build(&plan), parsed(&both));
+        // A plan the glue did not finish drops what it keeps, as it drops
+        // the templates.
+        let _ = host.plan(&otp, glue.finished);
+        let plan = host.plan(&none, glue.finished);
+        assert!(plan.starts_with("[7,1,0,-1,"), "{plan}");
+        assert!(host.cached.is_empty());
+        assert_eq!(glue.build(&plan), parsed(&none));
+        assert_eq!(glue.event(&mut host, &otp), parsed(&otp));
+        assert_eq!(host.cached.len(), 1);
+    }
+
+    #[test]
+    fn the_leaves_the_glue_keeps_are_bounded_and_the_least_recently_used_goes() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let factors = |k: usize| json!([{ "type": "otp", "k": k }]);
+        let recent = event("auth0|1", factors(0));
+        glue.event(&mut host, &event("auth0|1", json!([])));
+        // More leaves than slots, with the first named again between each,
+        // and leaves too large to keep among them.
+        for k in 1..3 * MAX_CACHED_LEAVES {
+            let text = event("auth0|1", factors(k));
+            assert_eq!(glue.event(&mut host, &text), parsed(&text), "{k}");
+            assert_eq!(glue.event(&mut host, &recent), parsed(&recent), "{k}");
+            let large = event("auth0|1", json!(["x".repeat(MAX_CACHED_LEAF_LEN)]));
+            assert_eq!(glue.event(&mut host, &large), parsed(&large), "{k}");
+        }
+        assert_eq!(host.cached.len(), MAX_CACHED_LEAVES);
+        assert!(host
+            .cached
+            .iter()
+            .all(|(text, _)| text.len() <= MAX_CACHED_LEAF_LEN));
+        let plan = host.plan(&recent, glue.finished);
+        assert!(!plan.contains("otp"), "{plan}");
+        // Leaves the glue was sent in the plan that evicts them.
+        let oldest = event("auth0|1", factors(1));
+        let plan = host.plan(&oldest, glue.finished);
+        assert!(plan.contains(r#""k":1"#), "{plan}");
+        assert_eq!(glue.build(&plan), parsed(&oldest));
+    }
+
+    #[test]
+    fn a_leaf_kept_in_a_plan_may_take_the_slot_of_one_the_same_plan_names() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let leaf = |k: usize| json!([k, "pad"]);
+        let two = |a: Value, b: Value| json!({ "user": { "a": a, "b": b } }).to_string();
+        glue.event(&mut host, &two(json!(0), json!(0)));
+        // Fill every slot; the leaf of slot 0 is the least recently used.
+        for k in 1..=MAX_CACHED_LEAVES {
+            glue.event(&mut host, &two(leaf(k), json!(0)));
+        }
+        assert_eq!(host.cached_slot(&leaf(1).to_string()), Some(0));
+        // `a` is kept in slot 0, which held the leaf `b` now is: `b` must be
+        // sent again, not named by the slot it was in when the plan began.
+        let text = two(leaf(100), leaf(1));
+        let plan = host.plan(&text, glue.finished);
+        assert!(plan.contains(r#""b",-2,[1,"pad"]"#), "{plan}");
+        assert_eq!(glue.build(&plan), parsed(&text));
     }
 
     fn parts_of(text: &str) -> EventParts {

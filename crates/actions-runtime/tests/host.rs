@@ -349,6 +349,14 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
             None,
         ),
         big_event("auth0|3", json!([]), None),
+        // Factors sent before, which the glue kept parsed, and the handler
+        // that got them changed its copy.
+        big_event("auth0|3", json!([{ "type": "otp" }]), None),
+        big_event(
+            "auth0|1",
+            json!([{ "type": "otp" }, { "type": "email" }]),
+            None,
+        ),
     ];
     host.begin_flow(1, Some(0)).unwrap();
     let vandal = host.load(&source(&vandal), BUDGET).unwrap();
