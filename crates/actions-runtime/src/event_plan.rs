@@ -574,12 +574,13 @@ impl EventParts {
             skeleton.push_str(&serde_json::to_string(key).expect("a string serialises"));
         }
         let end = skeleton.len();
-        let written = &skeleton[start..end];
-        if frame
-            .keys
-            .iter()
-            .any(|&(s, e)| &skeleton[s as usize..e as usize] == written)
-        {
+        // As bytes, lengths first: most keys differ in length, and no slice
+        // of the skeleton's text needs its ends checked.
+        let bytes = skeleton.as_bytes();
+        let written = &bytes[start..end];
+        if frame.keys.iter().any(|&(s, e)| {
+            (e - s) as usize == written.len() && &bytes[s as usize..e as usize] == written
+        }) {
             self.splittable = false;
         }
         skeleton.push(':');
