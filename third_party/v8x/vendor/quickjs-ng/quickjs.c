@@ -570,6 +570,10 @@ struct JSContext {
     JSObject *v82jsc_side_effect_root;
 
     JSShape *array_shape;   /* initial shape for Array objects */
+    /* actions: the shape of a new closure of each function kind (its
+       `length` and `name`), once one was made the slow way
+       (third_party/README.md, change 17) */
+    JSShape *actions_closure_shape[4];
     JSShape *arguments_shape;  /* shape for arguments objects */
     JSShape *mapped_arguments_shape;  /* shape for mapped arguments objects */
     JSShape *regexp_shape;  /* shape for regexp objects */
@@ -1846,6 +1850,35 @@ static int arena_get_size_index(size_t size)
         return JS_ARENA_BLOCK_SIZE_COUNT;
 }
 
+/* actions: the size class of a small block, by its total size / 8 (header
+   included), so a small allocation finds its class with one load instead of
+   arena_get_size_index's branches (third_party/README.md, change 17). */
+static const uint8_t arena_size_index_by_8[JS_ARENA_MAX_SMALL_SIZE / 8 + 1] = {
+    0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 16, 16,
+    17, 17, 18, 18, 19, 19, 20, 20, 21, 21, 22, 22, 23, 23, 23, 23, 24, 24,
+    24, 24, 25, 25, 25, 25, 26, 26, 26, 26, 27, 27, 27, 27, 28, 28, 28, 28,
+    29, 29, 29, 29, 30, 30, 30, 30,
+};
+
+/* the largest request a small block serves */
+#define JS_ARENA_MAX_SMALL_PAYLOAD \
+    (JS_ARENA_MAX_SMALL_SIZE - sizeof(JSMallocBlockHeader))
+
+/* the size class of a request of 1 to JS_ARENA_MAX_SMALL_PAYLOAD bytes */
+static inline int arena_small_index(size_t size)
+{
+    size_t total_size = ((size + JS_ARENA_ALIGN - 1) &
+                         ~(size_t)(JS_ARENA_ALIGN - 1)) +
+        sizeof(JSMallocBlockHeader);
+    return arena_size_index_by_8[total_size / 8];
+}
+
+/* what a small block of class block_size_idx counts for in malloc_size */
+static inline size_t arena_small_usable_size(unsigned int block_size_idx)
+{
+    return arena_block_sizes[block_size_idx] - sizeof(JSMallocBlockHeader);
+}
+
 static inline JSMallocBlockHeader *arena_zero_block(JSRuntime *rt)
 {
     return (JSMallocBlockHeader *)rt->arena_state.zero_size_block;
@@ -1856,6 +1889,11 @@ static void js_arena_init(JSRuntime *rt)
     JSArenaState *s = &rt->arena_state;
     int i;
     arena_zero_block(rt)->u.block_idx = JS_ARENA_FREE_NIL;
+    /* actions: the table of change 17 agrees with the classes */
+    for (i = 2; i <= JS_ARENA_MAX_SMALL_SIZE / 8; i++) {
+        if (arena_size_index_by_8[i] != arena_get_size_index(i * 8))
+            abort();
+    }
     for (i = 0; i < JS_ARENA_BLOCK_SIZE_COUNT; i++) {
         init_list_head(&s->arena_list[i]);
         init_list_head(&s->free_arena_list[i]);
@@ -1921,42 +1959,63 @@ static no_inline void *arena_calloc_large(JSRuntime *rt, size_t size)
     return b->user_data;
 }
 
+/* a block of class block_size_idx from the first arena of that class with
+   one free */
+static inline void *arena_malloc_small(JSRuntime *rt, int block_size_idx)
+{
+    unsigned int block_idx, block_size;
+    JSMallocBlockHeader *b;
+    JSArena *ar;
+    struct list_head *el, *head;
+
+    block_size = arena_block_sizes[block_size_idx];
+    head = &rt->arena_state.free_arena_list[block_size_idx];
+    el = head->next;
+    if (unlikely(el == head)) {
+        ar = arena_new(rt, block_size_idx);
+        if (!ar)
+            return NULL;
+    } else {
+        ar = list_entry(el, JSArena, free_link);
+    }
+    block_idx = ar->first_free_block;
+    b = arena_get_block(ar, block_idx, block_size);
+    ar->first_free_block = b->u.free_next;
+    b->u.block_idx = block_idx;
+    ar->n_used_blocks++;
+    if (unlikely(ar->n_used_blocks == ar->n_blocks))
+        list_del(&ar->free_link);
+    return b->user_data;
+}
+
 static void *js_arena_malloc(JSRuntime *rt, size_t size)
 {
-    size_t total_size;
-
     if (unlikely(size == 0))
         return arena_zero_block(rt)->user_data;
-    total_size = ((size + JS_ARENA_ALIGN - 1) & ~(size_t)(JS_ARENA_ALIGN - 1)) +
-        sizeof(JSMallocBlockHeader);
-    if (!JS_ARENA_LARGE_BLOCKS_ONLY && total_size <= JS_ARENA_MAX_SMALL_SIZE) {
-        int block_size_idx;
-        unsigned int block_idx, block_size;
-        JSMallocBlockHeader *b;
-        JSArena *ar;
-        struct list_head *el, *head;
+    if (!JS_ARENA_LARGE_BLOCKS_ONLY && size <= JS_ARENA_MAX_SMALL_PAYLOAD)
+        return arena_malloc_small(rt, arena_small_index(size));
+    return arena_malloc_large(rt, size);
+}
 
-        block_size_idx = arena_get_size_index(total_size);
-        block_size = arena_block_sizes[block_size_idx];
-        head = &rt->arena_state.free_arena_list[block_size_idx];
-        el = head->next;
-        if (unlikely(el == head)) {
-            ar = arena_new(rt, block_size_idx);
-            if (!ar)
-                return NULL;
-        } else {
-            ar = list_entry(el, JSArena, free_link);
-        }
-        block_idx = ar->first_free_block;
-        b = arena_get_block(ar, block_idx, block_size);
-        ar->first_free_block = b->u.free_next;
-        b->u.block_idx = block_idx;
-        ar->n_used_blocks++;
-        if (unlikely(ar->n_used_blocks == ar->n_blocks))
-            list_del(&ar->free_link);
-        return b->user_data;
-    } else {
-        return arena_malloc_large(rt, size);
+/* returns small block b to its arena */
+static inline void arena_free_small(JSRuntime *rt, JSMallocBlockHeader *b)
+{
+    unsigned int block_idx = b->u.block_idx;
+    unsigned int block_size_idx = b->block_size_idx;
+    unsigned int block_size = arena_block_sizes[block_size_idx];
+    JSArena *ar = (JSArena *)((uint8_t *)b -
+                              (size_t)block_size * block_idx -
+                              sizeof(JSArena));
+    b->u.free_next = ar->first_free_block;
+    ar->first_free_block = block_idx;
+    if (unlikely(ar->n_used_blocks == ar->n_blocks))
+        list_add(&ar->free_link,
+                 &rt->arena_state.free_arena_list[block_size_idx]);
+    ar->n_used_blocks--;
+    if (unlikely(ar->n_used_blocks == 0)) {
+        list_del(&ar->link);
+        list_del(&ar->free_link);
+        rt->mf.js_free(rt->malloc_state.opaque, ar);
     }
 }
 
@@ -1975,23 +2034,7 @@ static void js_arena_free(JSRuntime *rt, void *ptr)
             rt->mf.js_free(rt->malloc_state.opaque, b);
         }
     } else {
-        unsigned int block_idx = b->u.block_idx;
-        unsigned int block_size_idx = b->block_size_idx;
-        unsigned int block_size = arena_block_sizes[block_size_idx];
-        JSArena *ar = (JSArena *)((uint8_t *)b -
-                                  (size_t)block_size * block_idx -
-                                  sizeof(JSArena));
-        b->u.free_next = ar->first_free_block;
-        ar->first_free_block = block_idx;
-        if (unlikely(ar->n_used_blocks == ar->n_blocks))
-            list_add(&ar->free_link,
-                     &rt->arena_state.free_arena_list[block_size_idx]);
-        ar->n_used_blocks--;
-        if (unlikely(ar->n_used_blocks == 0)) {
-            list_del(&ar->link);
-            list_del(&ar->free_link);
-            rt->mf.js_free(rt->malloc_state.opaque, ar);
-        }
+        arena_free_small(rt, b);
     }
 }
 
@@ -2153,6 +2196,20 @@ void *js_malloc_rt(JSRuntime *rt, size_t size)
     if (unlikely(js_memory_limit_exceeded(rt, size)))
         return NULL;
 
+    /* actions: a small block's class is found once, and its size comes
+       from the class (change 17) */
+    if (likely(!JS_ARENA_LARGE_BLOCKS_ONLY &&
+               size <= JS_ARENA_MAX_SMALL_PAYLOAD)) {
+        int block_size_idx = arena_small_index(size);
+        ptr = arena_malloc_small(rt, block_size_idx);
+        if (unlikely(!ptr))
+            return NULL;
+        s->malloc_count++;
+        s->malloc_size += arena_small_usable_size(block_size_idx) +
+            MALLOC_OVERHEAD;
+        return ptr;
+    }
+
     ptr = js_arena_malloc(rt, size);
     if (!ptr)
         return NULL;
@@ -2165,19 +2222,32 @@ void *js_malloc_rt(JSRuntime *rt, size_t size)
 void js_free_rt(JSRuntime *rt, void *ptr)
 {
     JSMallocState *s;
+    JSMallocBlockHeader *b;
+    bool small;
+    size_t free_size;
 
     if (!ptr)
         return;
 
     s = &rt->malloc_state;
-    size_t free_size = js_arena_usable_size(rt, ptr) + MALLOC_OVERHEAD;
+    /* actions: the header is read once (change 17) */
+    b = container_of(ptr, JSMallocBlockHeader, user_data);
+    small = b->u.block_idx != JS_ARENA_FREE_NIL;
+    if (likely(small))
+        free_size = arena_small_usable_size(b->block_size_idx);
+    else
+        free_size = js_arena_usable_size(rt, ptr);
+    free_size += MALLOC_OVERHEAD;
     if (unlikely(free_size > s->malloc_size)) {
         printf("js_free_rt: malloc_size underflow: freeing %zu but only %zu tracked\n", free_size, s->malloc_size);
         abort();
     }
     s->malloc_count--;
     s->malloc_size -= free_size;
-    js_arena_free(rt, ptr);
+    if (likely(small))
+        arena_free_small(rt, b);
+    else
+        js_arena_free(rt, ptr);
 }
 
 void *js_realloc_rt(JSRuntime *rt, void *ptr, size_t size)
@@ -2193,6 +2263,15 @@ void *js_realloc_rt(JSRuntime *rt, void *ptr, size_t size)
     if (unlikely(size == 0)) {
         js_free_rt(rt, ptr);
         return NULL;
+    }
+    {
+        /* actions: a small block the new size still fits is kept as it is,
+           its size unchanged (change 17) */
+        JSMallocBlockHeader *b = container_of(ptr, JSMallocBlockHeader,
+                                              user_data);
+        if (b->u.block_idx != JS_ARENA_FREE_NIL &&
+            size <= arena_small_usable_size(b->block_size_idx))
+            return ptr;
     }
     old_size = js_arena_usable_size(rt, ptr);
     s = &rt->malloc_state;
@@ -3231,6 +3310,10 @@ static void JS_MarkContext(JSRuntime *rt, JSContext *ctx,
 
     if (ctx->array_shape)
         mark_func(rt, &ctx->array_shape->header);
+    for (i = 0; i < countof(ctx->actions_closure_shape); i++) {
+        if (ctx->actions_closure_shape[i])
+            mark_func(rt, &ctx->actions_closure_shape[i]->header);
+    }
 
     if (ctx->arguments_shape)
         mark_func(rt, &ctx->arguments_shape->header);
@@ -3316,6 +3399,8 @@ void JS_FreeContext(JSContext *ctx)
     JS_FreeValue(ctx, ctx->function_proto);
 
     js_free_shape_null(ctx->rt, ctx->array_shape);
+    for (i = 0; i < countof(ctx->actions_closure_shape); i++)
+        js_free_shape_null(ctx->rt, ctx->actions_closure_shape[i]);
     js_free_shape_null(ctx->rt, ctx->arguments_shape);
     js_free_shape_null(ctx->rt, ctx->mapped_arguments_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_shape);
@@ -18388,6 +18473,25 @@ static const uint16_t func_kind_to_class_id[] = {
     [JS_FUNC_ASYNC_GENERATOR] = JS_CLASS_ASYNC_GENERATOR_FUNCTION,
 };
 
+/* actions: keeps the shape of closure p, just made the slow way, for the
+   next closures of its kind, if it is the plain one: hashed, with the
+   function's prototype, and `length` and `name` only (change 17). */
+static void js_actions_keep_closure_shape(JSContext *ctx, int func_kind,
+                                          JSClassID class_id, JSObject *p)
+{
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs = get_shape_prop(sh);
+
+    if (!sh->is_hashed || sh->prop_count != 2 ||
+        sh->proto != JS_VALUE_GET_OBJ(ctx->class_proto[class_id]) ||
+        prs[0].atom != JS_ATOM_length ||
+        prs[0].flags != JS_PROP_CONFIGURABLE ||
+        prs[1].atom != JS_ATOM_name ||
+        prs[1].flags != JS_PROP_CONFIGURABLE)
+        return;
+    ctx->actions_closure_shape[func_kind] = js_dup_shape(sh);
+}
+
 static JSValue js_closure(JSContext *ctx, JSValue bfunc,
                           JSVarRef **cur_var_refs,
                           JSStackFrame *sf)
@@ -18395,23 +18499,52 @@ static JSValue js_closure(JSContext *ctx, JSValue bfunc,
     JSFunctionBytecode *b;
     JSValue func_obj;
     JSAtom name_atom;
+    JSClassID class_id;
+    JSShape *sh;
 
     b = JS_VALUE_GET_PTR(bfunc);
-    func_obj = JS_NewObjectClass(ctx, func_kind_to_class_id[b->func_kind]);
-    if (JS_IsException(func_obj)) {
-        JS_FreeValue(ctx, bfunc);
-        return JS_EXCEPTION;
-    }
-    func_obj = js_closure2(ctx, func_obj, b, cur_var_refs, sf);
-    if (JS_IsException(func_obj)) {
-        /* bfunc has been freed */
-        goto fail;
-    }
     name_atom = b->func_name;
     if (name_atom == JS_ATOM_NULL)
         name_atom = JS_ATOM_empty_string;
-    js_function_set_properties(ctx, func_obj, name_atom,
-                               b->defined_arg_count);
+    class_id = func_kind_to_class_id[b->func_kind];
+    sh = ctx->actions_closure_shape[b->func_kind];
+    if (sh && sh->proto == JS_VALUE_GET_OBJ(ctx->class_proto[class_id])) {
+        /* actions: made with its `length` and `name` at once, in the shape
+           the slow way below gives them (change 17) */
+        JSProperty props[2];
+        props[0].u.value = js_int32(b->defined_arg_count);
+        props[1].u.value = JS_AtomToString(ctx, name_atom);
+        if (JS_IsException(props[1].u.value)) {
+            JS_FreeValue(ctx, bfunc);
+            return JS_EXCEPTION;
+        }
+        func_obj = JS_NewObjectFromShape(ctx, js_dup_shape(sh), class_id,
+                                         props);
+        if (JS_IsException(func_obj)) {
+            /* the shape and props were freed */
+            JS_FreeValue(ctx, bfunc);
+            return JS_EXCEPTION;
+        }
+        func_obj = js_closure2(ctx, func_obj, b, cur_var_refs, sf);
+        if (JS_IsException(func_obj))
+            goto fail;
+    } else {
+        func_obj = JS_NewObjectClass(ctx, class_id);
+        if (JS_IsException(func_obj)) {
+            JS_FreeValue(ctx, bfunc);
+            return JS_EXCEPTION;
+        }
+        func_obj = js_closure2(ctx, func_obj, b, cur_var_refs, sf);
+        if (JS_IsException(func_obj)) {
+            /* bfunc has been freed */
+            goto fail;
+        }
+        js_function_set_properties(ctx, func_obj, name_atom,
+                                   b->defined_arg_count);
+        if (!sh)
+            js_actions_keep_closure_shape(ctx, b->func_kind, class_id,
+                                          JS_VALUE_GET_OBJ(func_obj));
+    }
 
     if (b->func_kind & JS_FUNC_GENERATOR) {
         JSValue proto;
