@@ -46,12 +46,7 @@ pub(crate) fn base_event(
 ) -> Result<Value, String> {
     // Parsed once per process: cloning the value costs less than parsing it
     // for every flow.
-    static DEFAULT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    let mut event = DEFAULT
-        .get_or_init(|| {
-            serde_json::from_str(DEFAULT_EVENT).expect("the default event is valid JSON")
-        })
-        .clone();
+    let mut event = default_event().clone();
     event["tenant"]["id"] = Value::String(tenant_name.to_owned());
     if let Some(partial) = partial {
         if !partial.is_object() {
@@ -72,6 +67,129 @@ pub(crate) fn base_event(
         }
     }
     Ok(event)
+}
+
+/// The default event, parsed once per process.
+fn default_event() -> &'static Value {
+    static DEFAULT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DEFAULT.get_or_init(|| {
+        serde_json::from_str(DEFAULT_EVENT).expect("the default event is valid JSON")
+    })
+}
+
+/// The default event's member `key`, shared, when the flow's is the same
+/// (see [`same_in_order`]): the snapshots of most flows start with the
+/// default request and session, and need not copy them.
+pub(crate) fn shared_default_member(key: &str, value: &Value) -> Option<Arc<Value>> {
+    static SHARED: std::sync::LazyLock<Vec<(&'static str, Arc<Value>)>> =
+        std::sync::LazyLock::new(|| {
+            let default = default_event();
+            ["request", "session", "refresh_token"]
+                .into_iter()
+                .filter_map(|key| Some((key, Arc::new(default.get(key)?.clone()))))
+                .collect()
+        });
+    SHARED
+        .iter()
+        .find(|(shared, member)| *shared == key && same_in_order(member, value))
+        .map(|(_, member)| Arc::clone(member))
+}
+
+/// Whether `a` and `b` are written as the same JSON text: equal, with the
+/// members of objects in the same order (serde_json's `==` ignores their
+/// order) and numbers of the same kind and bits (`0.0 == -0.0`).
+pub(crate) fn same_in_order(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_in_order(va, vb))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_in_order(a, b))
+        }
+        (Value::Number(a), Value::Number(b)) => match (a.as_f64(), b.as_f64()) {
+            _ if a.is_f64() != b.is_f64() => false,
+            (Some(x), Some(y)) if a.is_f64() => x.to_bits() == y.to_bits(),
+            _ => a == b,
+        },
+        (a, b) => a == b,
+    }
+}
+
+/// The JSON text of the default event's leaves, written once per process.
+/// A base event's leaf that is the default's ([`same_in_order`]) takes its
+/// text from here instead of being written again for every flow.
+struct DefaultTexts {
+    members: Vec<DefaultMember>,
+}
+
+struct DefaultMember {
+    key: &'static str,
+    value: &'static Value,
+    text: String,
+    /// An object's members, each with its text.
+    inner: Vec<(&'static str, &'static Value, String)>,
+}
+
+fn default_texts() -> &'static DefaultTexts {
+    static TEXTS: std::sync::LazyLock<DefaultTexts> = std::sync::LazyLock::new(|| {
+        let members = default_event()
+            .as_object()
+            .expect("the default event is an object")
+            .iter()
+            .map(|(key, value)| DefaultMember {
+                key,
+                value,
+                text: json(value),
+                inner: value
+                    .as_object()
+                    .map(|map| {
+                        map.iter()
+                            .map(|(key, value)| (key.as_str(), value, json(value)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
+        DefaultTexts { members }
+    });
+    &TEXTS
+}
+
+impl DefaultTexts {
+    /// The default event's member `key`, looked for at `at` first: a base
+    /// event keeps the default's order, with the flow's new members after.
+    fn member(&'static self, at: usize, key: &str) -> Option<&'static DefaultMember> {
+        match self.members.get(at) {
+            Some(member) if member.key == key => Some(member),
+            _ => self.members.iter().find(|member| member.key == key),
+        }
+    }
+}
+
+impl DefaultMember {
+    /// The text of this member, if `value` is the default's.
+    fn text_of(&'static self, value: &Value) -> Option<&'static str> {
+        same_in_order(self.value, value).then_some(self.text.as_str())
+    }
+}
+
+/// The text of member `key` (at `at`) of the default member `outer`, if
+/// `value` is the default's.
+fn default_inner_text(
+    outer: Option<&'static DefaultMember>,
+    at: usize,
+    key: &str,
+    value: &Value,
+) -> Option<&'static str> {
+    let inner = &outer?.inner;
+    let (_, default, text) = match inner.get(at) {
+        Some(member) if member.0 == key => member,
+        _ => inner.iter().find(|member| member.0 == key)?,
+    };
+    same_in_order(default, value).then_some(text.as_str())
 }
 
 fn check_shape(event: &Value) -> Result<(), String> {
@@ -145,37 +263,44 @@ fn event_parts<'a>(
     followed: &mut [Option<usize>; FOLLOWED.len()],
 ) -> EventParts {
     let event = overlay(base, seen, secrets);
+    let defaults = default_texts();
     let mut parts = EventParts::new();
-    for (key, item) in event.members() {
+    for (at, (key, item)) in event.members().into_iter().enumerate() {
         // A snapshot's value equal to the base event's is written as the
         // base's (with no comparison when it is the copy the flow started
         // with).
         let item = match item {
             Item::Part(Part::Value(value)) => match event.base.get(key) {
-                Some(same) if texts.is_copy_of_base(key, value) || same == *value => {
+                Some(same) if texts.is_copy_of_base(key, value) || same_in_order(same, value) => {
                     Item::Base(same)
                 }
                 _ => item,
             },
             item => item,
         };
+        let default = defaults.member(at, key);
         match item {
             Item::Base(Value::Object(map)) => {
                 parts.open(key);
-                for (key, value) in map {
-                    parts.leaf(key, texts.get(value));
+                for (at, (key, value)) in map.iter().enumerate() {
+                    let text = default_inner_text(default, at, key, value);
+                    parts.leaf(key, texts.get_or(value, text));
                 }
                 parts.close();
             }
             Item::Base(value) => {
-                parts.leaf(key, texts.get(value));
+                let text = default.and_then(|default| default.text_of(value));
+                parts.leaf(key, texts.get_or(value, text));
             }
             Item::Part(Part::Object(inner)) => {
                 let outer = key;
                 parts.open(key);
-                for (key, item) in inner.members() {
+                for (at, (key, item)) in inner.members().into_iter().enumerate() {
                     match item {
-                        Item::Base(value) => parts.leaf(key, texts.get(value)),
+                        Item::Base(value) => {
+                            let text = default_inner_text(default, at, key, value);
+                            parts.leaf(key, texts.get_or(value, text))
+                        }
                         Item::Part(part) => {
                             if let Some(slot) = FOLLOWED.iter().position(|p| *p == [outer, key]) {
                                 followed[slot] = Some(parts.leaves());
@@ -323,6 +448,15 @@ impl<'a> LeafTexts<'a> {
         self.texts
             .entry(std::ptr::from_ref(value))
             .or_insert_with(|| json(value))
+    }
+
+    /// `text` if given (the default event's text of `value`), else
+    /// [`LeafTexts::get`].
+    fn get_or(&mut self, value: &'a Value, text: Option<&'static str>) -> &str {
+        match text {
+            Some(text) => text,
+            None => self.get(value),
+        }
     }
 
     /// `value` is a copy of the base event's member `key` (or `null` when
@@ -589,7 +723,25 @@ mod tests {
             session: with_secrets["session"].clone().into(),
             ..quiet.clone()
         };
-        for base in [&default, &sparse, &with_secrets] {
+        // Near the default: members it has, in another order or with their
+        // numbers written another way, must not take the default's texts.
+        let mut near = default.clone();
+        let geoip = near["request"]["geoip"].as_object().unwrap().clone();
+        near["request"]["geoip"] = Value::Object(geoip.into_iter().rev().collect());
+        near["stats"]["logins_count"] = json!(1.0);
+        near["connection"]["metadata"] = json!({"zero": -0.0});
+        let identity = near["user"]["identities"][0].as_object().unwrap().clone();
+        near["user"]["identities"][0] = Value::Object(identity.into_iter().rev().collect());
+        near["session"]["device"] = Value::Object(
+            near["session"]["device"]
+                .as_object()
+                .unwrap()
+                .clone()
+                .into_iter()
+                .rev()
+                .collect(),
+        );
+        for base in [&default, &sparse, &with_secrets, &near] {
             // One cache across the invocations, as in one run of a flow.
             let mut texts = LeafTexts::default();
             for seen in [&quiet, &busy, &unchanged, &quiet] {
@@ -601,6 +753,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn values_are_the_same_in_order_only_when_written_the_same() {
+        let same = |a: Value, b: Value| {
+            let same = same_in_order(&a, &b);
+            assert_eq!(same, a.to_string() == b.to_string(), "{a} {b}");
+            same
+        };
+        assert!(same(
+            json!({"a": 1, "b": [1, "x", null]}),
+            json!({"a": 1, "b": [1, "x", null]})
+        ));
+        assert!(!same(json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1})));
+        assert!(!same(json!(1), json!(1.0)));
+        assert!(!same(json!(0.0), json!(-0.0)));
+        assert!(!same(json!(-1), json!(-1.0)));
+        assert!(same(json!(2.5), json!(2.5)));
+        assert!(!same(json!([1]), json!([1, 1])));
+        assert!(!same(json!({"a": {"b": 1}}), json!({"a": {"b": 2}})));
+    }
+
+    #[test]
+    fn flows_that_start_with_the_default_request_share_one_copy() {
+        let default = base_event("acme", None, 0).unwrap();
+        let one = shared_default_member("request", &default["request"]).unwrap();
+        let two = shared_default_member("request", &default["request"]).unwrap();
+        assert!(Arc::ptr_eq(&one, &two));
+        assert_eq!(*one, default["request"]);
+        assert!(shared_default_member("session", &default["session"]).is_some());
+        let mut other = default["request"].clone();
+        other["ip"] = json!("9.9.9.9");
+        assert!(shared_default_member("request", &other).is_none());
+        assert!(shared_default_member("session", &default["request"]).is_none());
+        assert!(shared_default_member("user", &default["user"]).is_none());
     }
 
     #[test]

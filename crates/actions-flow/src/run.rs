@@ -14,7 +14,7 @@ use actions_core::{
 use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
-use crate::event::{next_event_parts, LeafTexts};
+use crate::event::{next_event_parts, shared_default_member, LeafTexts};
 use crate::report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
@@ -177,7 +177,12 @@ fn new_transaction<'a>(
 ) -> Transaction {
     let event = &flow.base_event;
     let copy = |key: &'static str, texts: &mut LeafTexts<'a>| {
-        let value = Arc::new(event.get(key).cloned().unwrap_or(Value::Null));
+        let value = match event.get(key) {
+            Some(value) => {
+                shared_default_member(key, value).unwrap_or_else(|| Arc::new(value.clone()))
+            }
+            None => Arc::new(Value::Null),
+        };
         texts.copied_from_base(key, &value);
         value
     };
