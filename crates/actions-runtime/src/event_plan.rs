@@ -408,7 +408,15 @@ impl Default for EventParts {
 impl EventParts {
     /// An event with no members yet.
     pub fn new() -> EventParts {
-        let mut cut = Cut::default();
+        // Room for an event like Auth0's: it saves growing each buffer
+        // several times over while the members are added.
+        let mut cut = Cut {
+            skeleton: String::with_capacity(2048),
+            holes: Vec::with_capacity(128),
+            text: String::with_capacity(4096),
+            ends: Vec::with_capacity(128),
+            paths: Vec::with_capacity(128),
+        };
         cut.skeleton.push('{');
         EventParts {
             cut,
@@ -465,7 +473,7 @@ impl EventParts {
         self.cut.skeleton.push('{');
         self.open.push(Frame {
             key,
-            keys: Vec::new(),
+            keys: Vec::with_capacity(16),
         });
         self
     }
