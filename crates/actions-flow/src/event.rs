@@ -329,25 +329,29 @@ fn event_parts<'a>(
 /// The event of the invocation before, to build the next one of the same
 /// run of a flow from: between two invocations only the snapshot's members
 /// change, and mostly only the factors, methods and metadata.
+/// It keeps no copy of the snapshot it was built for: the transaction
+/// keeps every invocation's, and the caller gives the last one back.
 pub(crate) struct LastEvent<'a> {
     parts: EventParts,
     /// The leaf number of each path of [`FOLLOWED`] in `parts`.
     followed: [Option<usize>; FOLLOWED.len()],
-    seen: Snapshot,
     secrets: &'a BTreeMap<String, String>,
 }
 
 /// The same event as [`invocation_event_parts`] gives, built from the last
 /// one (`last`) when only leaves changed, and kept in `last` for the next.
+/// `before` is the snapshot `last` was built for (the invocation before
+/// this one); with none, the event is built afresh.
 pub(crate) fn next_event_parts<'a>(
     base: &'a Value,
     seen: &Snapshot,
+    before: Option<&Snapshot>,
     secrets: &'a BTreeMap<String, String>,
     texts: &mut LeafTexts<'a>,
     last: &mut Option<LastEvent<'a>>,
 ) -> EventParts {
-    if let Some(event) = last.as_mut() {
-        if event.follow(seen, secrets) {
+    if let (Some(event), Some(before)) = (last.as_mut(), before) {
+        if event.follow(seen, before, secrets) {
             return event.parts.clone();
         }
     }
@@ -356,18 +360,22 @@ pub(crate) fn next_event_parts<'a>(
     *last = Some(LastEvent {
         parts: parts.clone(),
         followed,
-        seen: seen.clone(),
         secrets,
     });
     parts
 }
 
 impl<'a> LastEvent<'a> {
-    /// Makes this the event of `seen` and `secrets` by replacing the leaves
-    /// that changed. False when that is not enough (a member came, went or
-    /// changed its keys); the parts are then spoilt, and must be built
-    /// afresh.
-    fn follow(&mut self, seen: &Snapshot, secrets: &'a BTreeMap<String, String>) -> bool {
+    /// Makes this event, built for the snapshot `last`, the event of `seen`
+    /// and `secrets` by replacing the leaves that changed. False when that
+    /// is not enough (a member came, went or changed its keys); the parts
+    /// are then spoilt, and must be built afresh.
+    fn follow(
+        &mut self,
+        seen: &Snapshot,
+        last: &Snapshot,
+        secrets: &'a BTreeMap<String, String>,
+    ) -> bool {
         // Every member, so a member added to the snapshot is not missed.
         let Snapshot {
             enrolled_factors,
@@ -380,14 +388,26 @@ impl<'a> LastEvent<'a> {
             transaction_metadata,
             prompt,
         } = seen;
-        let last = &self.seen;
-        let same = |a: &Arc<Value>, b: &Arc<Value>| Arc::ptr_eq(a, b) || a == b;
+        // Compared as they are written: a member that moved is a change.
+        let same = |a: &Arc<Value>, b: &Arc<Value>| Arc::ptr_eq(a, b) || same_in_order(a, b);
+        let same_items = |a: &[Value], b: &[Value]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_in_order(a, b))
+        };
+        let same_members = |a: &Map<String, Value>, b: &Map<String, Value>| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_in_order(va, vb))
+        };
         // These are objects cut into their members, or absent: rebuilt whole.
         if !(std::ptr::eq(secrets, self.secrets) || *secrets == *self.secrets)
             || !same(request, &last.request)
             || !same(session, &last.session)
             || !same(refresh_token, &last.refresh_token)
-            || *prompt != last.prompt
+            || match (prompt, &last.prompt) {
+                (Some(a), Some(b)) => !same_in_order(a, b),
+                (a, b) => a.is_some() != b.is_some(),
+            }
         {
             return false;
         }
@@ -395,20 +415,20 @@ impl<'a> LastEvent<'a> {
         // In the order of FOLLOWED.
         let leaves = [
             (
-                *enrolled_factors != last.enrolled_factors,
+                !same_items(enrolled_factors, &last.enrolled_factors),
                 Part::Values(enrolled_factors),
             ),
             (
-                *app_metadata != last.app_metadata,
+                !same_in_order(app_metadata, &last.app_metadata),
                 Part::Value(app_metadata),
             ),
             (
-                *user_metadata != last.user_metadata,
+                !same_in_order(user_metadata, &last.user_metadata),
                 Part::Value(user_metadata),
             ),
-            (*methods != last.methods, Part::Values(methods)),
+            (!same_items(methods, &last.methods), Part::Values(methods)),
             (
-                *transaction_metadata != last.transaction_metadata,
+                !same_members(transaction_metadata, &last.transaction_metadata),
                 Part::Map(transaction_metadata),
             ),
         ];
@@ -421,7 +441,6 @@ impl<'a> LastEvent<'a> {
                 _ => return false,
             }
         }
-        self.seen = seen.clone();
         self.secrets = secrets;
         true
     }
@@ -868,6 +887,16 @@ mod tests {
             s.enrolled_factors.clear();
             s.methods.pop();
         });
+        // The same members in another order are another text.
+        next(&|s| s.app_metadata = json!({"a": 1, "b": [1, 2]}));
+        next(&|s| s.app_metadata = json!({"b": [1, 2], "a": 1}));
+        next(&|s| {
+            s.transaction_metadata.insert("j".to_owned(), json!(2));
+        });
+        next(&|s| {
+            let members = std::mem::take(&mut s.transaction_metadata);
+            s.transaction_metadata = members.into_iter().rev().collect();
+        });
         // Each changes a member that is cut into its members, comes or goes.
         let rebuilt: Vec<Snapshot> = vec![
             Snapshot {
@@ -896,38 +925,46 @@ mod tests {
                 |seen: &Snapshot, secrets| invocation_event(base, seen, secrets).to_string();
             let mut texts = LeafTexts::default();
             let mut last = None;
-            next_event_parts(base, &first, &none, &mut texts, &mut last);
+            next_event_parts(base, &first, None, &none, &mut texts, &mut last);
+            let mut before = &first;
             for seen in &leaves[1..] {
                 let event = last.as_mut().unwrap();
                 // Without a transaction, its metadata is no leaf to change.
                 let lacks_leaf = !base.as_object().unwrap().contains_key("transaction")
-                    && seen.transaction_metadata != event.seen.transaction_metadata;
-                assert_eq!(event.follow(seen, &none), !lacks_leaf);
+                    && json(&seen.transaction_metadata) != json(&before.transaction_metadata);
+                assert_eq!(event.follow(seen, before, &none), !lacks_leaf);
                 if lacks_leaf {
                     last = None;
-                    next_event_parts(base, seen, &none, &mut texts, &mut last);
+                    next_event_parts(base, seen, Some(before), &none, &mut texts, &mut last);
                 } else {
                     assert_eq!(event.parts.text(), merged(seen, &none));
                 }
+                before = seen;
             }
             // Equal secrets of another Action follow; other secrets do not.
             let event = last.as_mut().unwrap();
-            assert!(event.follow(&leaves[6], &none_too));
-            assert!(!event.follow(&leaves[6], &own));
-            next_event_parts(base, &leaves[6], &own, &mut texts, &mut last);
-            assert!(last.as_mut().unwrap().follow(&leaves[6], &own_too));
+            let end = before;
+            assert!(event.follow(end, end, &none_too));
+            assert!(!event.follow(end, end, &own));
+            next_event_parts(base, end, None, &own, &mut texts, &mut last);
+            assert!(last.as_mut().unwrap().follow(end, end, &own_too));
+            let mut before = end;
             for seen in &rebuilt {
                 let event = last.as_mut().unwrap();
-                assert!(!event.follow(seen, &own));
-                let parts = next_event_parts(base, seen, &own, &mut texts, &mut last);
+                assert!(!event.follow(seen, before, &own));
+                let parts = next_event_parts(base, seen, Some(before), &own, &mut texts, &mut last);
                 assert_eq!(parts.text(), merged(seen, &own));
+                before = seen;
             }
             // And whatever comes, each event is the merged one.
             let mut last = None;
+            let mut before = None;
             for seen in leaves.iter().chain(&rebuilt).chain(leaves.iter().rev()) {
                 for secrets in [&none, &own] {
-                    let parts = next_event_parts(base, seen, secrets, &mut texts, &mut last);
+                    let parts =
+                        next_event_parts(base, seen, before, secrets, &mut texts, &mut last);
                     assert_eq!(parts.text(), merged(seen, secrets));
+                    before = Some(seen);
                 }
             }
         }

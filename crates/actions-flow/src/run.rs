@@ -114,10 +114,18 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     'actions: for (position, spec) in flow.actions.iter().enumerate() {
         let mut handler = EXECUTE;
         loop {
-            let seen = transaction.begin(&spec.name, position, handler);
+            transaction.begin(&spec.name, position, handler);
+            // This invocation's snapshot, and the one `last_event` was
+            // built for.
+            let (seen, before) = match transaction.invocations() {
+                [.., before, seen] => (&seen.seen, Some(&before.seen)),
+                [seen] => (&seen.seen, None),
+                [] => unreachable!("an invocation has begun"),
+            };
             let event = next_event_parts(
                 &flow.base_event,
                 seen,
+                before,
                 &spec.secrets,
                 &mut leaf_texts,
                 &mut last_event,
