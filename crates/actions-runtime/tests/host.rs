@@ -644,6 +644,29 @@ fn the_heap_does_not_grow_across_flows_on_a_reused_runtime() {
     );
 }
 
+/// Kept shapes (third_party/README.md, change 18) hold their prototype; only
+/// shapes whose prototype is an intrinsic are kept, so no flow's objects
+/// outlive it through them.
+#[test]
+fn kept_shapes_keep_no_flow_objects_alive() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    let code = "const P = { blob: new Array(1 << 17).fill(0.5) };
+        const o = Object.create(P); o.a = 1; o.b = 2;
+        exports.onExecutePostLogin = async () => {};";
+    let heap_after = |host: &mut Host, flows: usize| {
+        for _ in 0..flows {
+            assert_eq!(invoke_flow(host, code, BUDGET).failure, None);
+        }
+        host.heap_used()
+    };
+    let warm = heap_after(&mut host, 5);
+    let later = heap_after(&mut host, 60);
+    assert!(
+        later < warm + 8 * 1024 * 1024,
+        "heap grew from {warm} to {later} bytes over 60 flows of 2 MiB prototypes"
+    );
+}
+
 #[test]
 fn a_reused_compiled_action_keeps_no_state_between_flows() {
     // The host compiles an Action once per runtime and reuses the module
@@ -941,5 +964,65 @@ fn closures_made_in_a_kept_shape_are_ordinary_functions() {
     assert_eq!(
         inv.console[1].message,
         "true 1 undefined renamed  3 true false 7"
+    );
+}
+
+/// Each step of building a small object is a shape kept for the next object
+/// built the same way (third_party/README.md, change 18). Objects that share
+/// a kept shape must still change alone, in every way an object can. The
+/// expected lines are what Node prints for the same code.
+#[test]
+fn objects_that_share_a_kept_shape_change_alone() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+        const make = () => { const o = {}; o.a = 1; o.b = 2; o.c = 3; return o; };
+        const fn = () => { const f = () => 0; f.x = 1; f.y = 2; return f; };
+        const bare = () => { const o = Object.create(null); o.p = 1; o.q = 2; return o; };
+        const described = (o) => Reflect.ownKeys(o).map((k) => {
+            const d = Object.getOwnPropertyDescriptor(o, k);
+            return `${k}=${'value' in d ? d.value : 'get'}:${d.writable}${d.enumerable}${d.configurable}`;
+        }).join(' ') + ` ${Object.isExtensible(o)}`;
+        const changed = [make(), make(), make(), make(), make(), fn(), bare()];
+        const [del, flags, frozen, getter, proto, f, b] = changed;
+        delete del.b;
+        del.b = 'again';
+        Object.defineProperty(flags, 'a', { writable: false, enumerable: false });
+        Object.freeze(frozen);
+        Object.defineProperty(getter, 'c', { get: () => 'got', configurable: true });
+        Object.setPrototypeOf(proto, { inherited: true });
+        delete f.x;
+        b.r = 3;
+        const fresh = [make(), make(), make(), make(), make(), fn(), bare()];
+        console.log(changed.map(described).join(' | '));
+        console.log(fresh.map(described).join(' | '));
+        // Many properties, past the kept sizes; and built in another order.
+        const big = {};
+        for (let i = 0; i < 40; i++) big['k' + i] = i;
+        const other = {}; other.c = 3; other.b = 2; other.a = 1;
+        console.log(Object.keys(big).length, big.k39, JSON.stringify(other), JSON.stringify(make()),
+            proto.inherited, fresh[4].inherited, Object.getPrototypeOf(fresh[6]));
+    };"#);
+    assert_eq!(inv.failure, None);
+    assert_eq!(
+        inv.console[0].message,
+        "a=1:truetruetrue c=3:truetruetrue b=again:truetruetrue true \
+         | a=1:falsefalsetrue b=2:truetruetrue c=3:truetruetrue true \
+         | a=1:falsetruefalse b=2:falsetruefalse c=3:falsetruefalse false \
+         | a=1:truetruetrue b=2:truetruetrue c=get:undefinedtruetrue true \
+         | a=1:truetruetrue b=2:truetruetrue c=3:truetruetrue true \
+         | length=0:falsefalsetrue name=f:falsefalsetrue y=2:truetruetrue true \
+         | p=1:truetruetrue q=2:truetruetrue r=3:truetruetrue true"
+    );
+    let plain = "a=1:truetruetrue b=2:truetruetrue c=3:truetruetrue true";
+    assert_eq!(
+        inv.console[1].message,
+        format!(
+            "{plain} | {plain} | {plain} | {plain} | {plain} \
+             | length=0:falsefalsetrue name=f:falsefalsetrue x=1:truetruetrue y=2:truetruetrue true \
+             | p=1:truetruetrue q=2:truetruetrue true"
+        )
+    );
+    assert_eq!(
+        inv.console[2].message,
+        r#"40 39 {"c":3,"b":2,"a":1} {"a":1,"b":2,"c":3} true undefined null"#
     );
 }

@@ -263,6 +263,10 @@ typedef struct JSMallocState {
    mimalloc, ...) sees roughly one request per arena refill instead of one per
    object. */
 
+/* actions: change 18 (see JSContext.actions_kept_shapes) */
+#define JS_ACTIONS_KEPT_SHAPES 256 /* must be a power of two */
+#define JS_ACTIONS_KEPT_SHAPE_MAX_PROPS 16
+
 #define JS_ARENA_ALIGN             8
 #define JS_ARENA_SIZE              4096
 #define JS_ARENA_BLOCK_SIZE_COUNT  31
@@ -574,6 +578,12 @@ struct JSContext {
        `length` and `name`), once one was made the slow way
        (third_party/README.md, change 17) */
     JSShape *actions_closure_shape[4];
+    /* actions: the last small shapes made by adding a property, kept alive
+       so the next object built the same way finds each step's shape in the
+       shape hash instead of making it again (third_party/README.md,
+       change 18) */
+    JSShape *actions_kept_shapes[JS_ACTIONS_KEPT_SHAPES];
+    uint32_t actions_kept_shape_next;
     JSShape *arguments_shape;  /* shape for arguments objects */
     JSShape *mapped_arguments_shape;  /* shape for mapped arguments objects */
     JSShape *regexp_shape;  /* shape for regexp objects */
@@ -3314,6 +3324,10 @@ static void JS_MarkContext(JSRuntime *rt, JSContext *ctx,
         if (ctx->actions_closure_shape[i])
             mark_func(rt, &ctx->actions_closure_shape[i]->header);
     }
+    for (i = 0; i < JS_ACTIONS_KEPT_SHAPES; i++) {
+        if (ctx->actions_kept_shapes[i])
+            mark_func(rt, &ctx->actions_kept_shapes[i]->header);
+    }
 
     if (ctx->arguments_shape)
         mark_func(rt, &ctx->arguments_shape->header);
@@ -3401,6 +3415,8 @@ void JS_FreeContext(JSContext *ctx)
     js_free_shape_null(ctx->rt, ctx->array_shape);
     for (i = 0; i < countof(ctx->actions_closure_shape); i++)
         js_free_shape_null(ctx->rt, ctx->actions_closure_shape[i]);
+    for (i = 0; i < JS_ACTIONS_KEPT_SHAPES; i++)
+        js_free_shape_null(ctx->rt, ctx->actions_kept_shapes[i]);
     js_free_shape_null(ctx->rt, ctx->arguments_shape);
     js_free_shape_null(ctx->rt, ctx->mapped_arguments_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_shape);
@@ -10936,6 +10952,32 @@ JSValue JS_GetPropertyStr(JSContext *ctx, JSValueConst this_obj,
 
 /* Note: the property value is not initialized. Return NULL if memory
    error. */
+/* actions: keeps sh, a shape just made by adding a property, in the
+   context's ring of kept shapes (evicting the oldest), if it is hashed, small
+   and its prototype is one no flow can drop: Object.prototype, a function
+   prototype, or none. A kept shape is shared, so the next property added to
+   its object makes (and keeps) a new shape instead of changing it in place:
+   each step of building an object stays in the shape hash for the next
+   object built the same way (change 18). */
+static void js_actions_keep_shape(JSContext *ctx, JSShape *sh)
+{
+    JSObject *proto = sh->proto;
+    uint32_t i;
+
+    if (!sh->is_hashed || sh->prop_count > JS_ACTIONS_KEPT_SHAPE_MAX_PROPS)
+        return;
+    if (proto != NULL &&
+        proto != JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_OBJECT]) &&
+        proto != JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_BYTECODE_FUNCTION]) &&
+        proto != JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_ASYNC_FUNCTION]) &&
+        proto != JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_GENERATOR_FUNCTION]) &&
+        proto != JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_ASYNC_GENERATOR_FUNCTION]))
+        return;
+    i = ctx->actions_kept_shape_next++ & (JS_ACTIONS_KEPT_SHAPES - 1);
+    js_free_shape_null(ctx->rt, ctx->actions_kept_shapes[i]);
+    ctx->actions_kept_shapes[i] = js_dup_shape(sh);
+}
+
 static JSProperty *add_property(JSContext *ctx,
                                 JSObject *p, JSAtom prop, int prop_flags)
 {
@@ -10983,6 +11025,7 @@ static JSProperty *add_property(JSContext *ctx,
     assert(JS_REF_COUNT(p->shape) == 1);
     if (add_shape_property(ctx, &p->shape, p, prop, prop_flags))
         return NULL;
+    js_actions_keep_shape(ctx, p->shape);
     return &p->prop[p->shape->prop_count - 1];
 }
 
