@@ -153,6 +153,10 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
         Ok(report) => report,
         Err(error) => return errored(path, flow.name.clone(), error.to_string(), started),
     };
+    // The base event is done with: the next flow on this thread starts
+    // from it (most of it is the default event, costly to copy).
+    let mut flow = flow;
+    crate::event::recycle_base_event(std::mem::take(&mut flow.base_event));
     let golden_path = golden_path(path);
     let has_golden = golden_path.is_file();
     let expected = flow.file.expect.as_ref();
