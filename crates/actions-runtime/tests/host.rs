@@ -1026,3 +1026,35 @@ fn objects_that_share_a_kept_shape_change_alone() {
         r#"40 39 {"c":3,"b":2,"a":1} {"a":1,"b":2,"c":3} true undefined null"#
     );
 }
+
+/// Object literal fields a plain object lacks are added without
+/// `JS_DefineProperty` (third_party/README.md, change 19); what literals
+/// make must not change. The expected lines are what Node prints.
+#[test]
+fn object_literals_make_what_node_makes() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+        const k = 'computed';
+        class C { x = 1; ['y'] = 2; static s = 3; constructor() { this.z = 4; } }
+        const seen = [
+            { a: 1, b: 2, a: 3 },
+            { 2: 'two', 1: 'one', b: 'b', [k]: 'c', 0: 'zero' },
+            { get g() { return 'got'; }, g2: 1, set s(v) {}, ...{ spread: true }, after: 1 },
+            { __proto__: { inherited: 1 }, own: 2 },
+            { ['__proto__']: 'own proto key', x: 1 },
+            new C(),
+            Object.assign(Object.preventExtensions({}), {}),
+        ];
+        const described = (o) => Reflect.ownKeys(o).map((key) => {
+            const d = Object.getOwnPropertyDescriptor(o, key);
+            return `${String(key)}=${'value' in d ? String(d.value) : 'accessor'}:${d.writable}${d.enumerable}${d.configurable}`;
+        }).join(' ') + ` ${Object.getPrototypeOf(o) === Object.prototype}`;
+        console.log(seen.map(described).join(' | '));
+        console.log(seen[3].inherited, C.s, JSON.stringify(seen[0]));
+    };"#);
+    assert_eq!(inv.failure, None);
+    assert_eq!(
+        inv.console[0].message,
+        "a=3:truetruetrue b=2:truetruetrue true | 0=zero:truetruetrue 1=one:truetruetrue 2=two:truetruetrue b=b:truetruetrue computed=c:truetruetrue true | g=accessor:undefinedtruetrue g2=1:truetruetrue s=accessor:undefinedtruetrue spread=true:truetruetrue after=1:truetruetrue true | own=2:truetruetrue false | __proto__=own proto key:truetruetrue x=1:truetruetrue true | x=1:truetruetrue y=2:truetruetrue z=4:truetruetrue false |  true"
+    );
+    assert_eq!(inv.console[1].message, r#"1 3 {"a":3,"b":2}"#);
+}

@@ -20697,9 +20697,29 @@ coverage_dispatch_done:
             {
                 int ret;
                 JSAtom atom;
+                JSObject *p;
+                JSProperty *pr;
                 atom = get_u32(pc);
                 pc += 4;
 
+                /* actions: a field of an object literal (or class instance)
+                   that a plain extensible object lacks is added at once,
+                   writable, enumerable and configurable, as
+                   JS_DefineProperty would add it (third_party/README.md,
+                   change 19) */
+                if (JS_VALUE_GET_TAG(sp[-2]) == JS_TAG_OBJECT) {
+                    p = JS_VALUE_GET_OBJ(sp[-2]);
+                    if (p->class_id == JS_CLASS_OBJECT && !p->is_exotic &&
+                        !p->fast_array && p->extensible &&
+                        !find_own_property(&pr, p, atom)) {
+                        pr = add_property(ctx, p, atom, JS_PROP_C_W_E);
+                        if (unlikely(!pr))
+                            goto exception;
+                        pr->u.value = sp[-1]; /* the stack's reference moves */
+                        sp--;
+                        BREAK;
+                    }
+                }
                 ret = JS_DefinePropertyValue(ctx, sp[-2], atom, sp[-1],
                                              JS_PROP_C_W_E | JS_PROP_THROW);
                 sp--;
