@@ -226,6 +226,9 @@ pub(crate) fn rewrite_v8_native_intrinsics(source: &str) -> Option<String> {
       if let Some((end, args)) =
         read_intrinsic_args(source, pos, "%OptimizeFunctionOnNextCall")
       {
+        // actions: arms the hook (function.rs, change 20).
+        super::function::FAST_API_HOOK_USED
+          .store(true, std::sync::atomic::Ordering::Relaxed);
         out.push_str(
           "(globalThis.__v8x_fast_api_next_call=((globalThis.__v8x_fast_api_next_call|0)+1),void (",
         );

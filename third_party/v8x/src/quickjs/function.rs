@@ -740,7 +740,12 @@ fn lookup_dispatch(
         e.data_external,
         e.instance,
         e.signature,
-        e.fast_overloads.clone(),
+        // actions: unused (and not copied) until the hook is (change 20).
+        if fast_api_hook_used() {
+          e.fast_overloads.clone()
+        } else {
+          Vec::new()
+        },
       ))
     })?;
   // Outside the borrow: making the External allocates, which can run the GC.
@@ -2359,8 +2364,20 @@ unsafe fn try_fast_dispatch(
   None
 }
 
+/// actions: whether any script asked for the fast API hook
+/// (`%OptimizeFunctionOnNextCall`, rewritten in `core.rs`). Until one does,
+/// `__v8x_fast_api_next_call` is not looked up on the global object and no
+/// dispatch copies its fast overloads: both cost more than most ops' own
+/// work, on every op call (third_party/README.md, change 20).
+pub(crate) static FAST_API_HOOK_USED: std::sync::atomic::AtomicBool =
+  std::sync::atomic::AtomicBool::new(false);
+
+fn fast_api_hook_used() -> bool {
+  FAST_API_HOOK_USED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 unsafe fn fast_api_next_call_count(ctx: *mut JSContext) -> i32 {
-  if ctx.is_null() {
+  if ctx.is_null() || !fast_api_hook_used() {
     return 0;
   }
   let global = unsafe { JS_GetGlobalObject(ctx) };
