@@ -27,6 +27,7 @@ const {
   ObjectPrototypeToString,
   FunctionPrototypeCall,
   Error,
+  SafeMap,
   SafeWeakSet,
   StringPrototypeLastIndexOf,
   StringPrototypeSlice,
@@ -54,28 +55,50 @@ let templates = ObjectCreate(null);
 let leaves = ObjectCreate(null);
 /** The token of the last plan built in full (0: none). */
 let finished = 0;
+/** Tokens count up to this and wrap to 1 (crates/actions-runtime/src/event_plan.rs). */
+const TOKEN_WRAP = 1 << 30;
+/**
+ * Plans of changes already parsed, by their text: the same changes to the
+ * same template recur from flow to flow. Parsing a plan's text always gives
+ * the same plan, and nothing changes a plan or the values it holds
+ * (templates hold them as they are, handlers get copies).
+ */
+const plans = new SafeMap();
+/** How many parsed plans `plans` keeps at most, and the longest text it keeps. */
+const MAX_PLANS = 64;
+const MAX_PLAN_TEXT = 2048;
 
 /**
  * The running handler's event, built from the host's plan
- * (crates/actions-runtime/src/event_plan.rs): `[token, reset, id, kind,
- * ...]`. Kind -1: the rest is the whole event, kept as template `id` (unless
- * -1). Kind 0: the rest are changed leaves `n, k1..kn, value`, set in
- * template `id` before it is copied; `-n, k1..kn, slot` for the leaf kept in
- * `slot`, and `-n, k1..kn, -(slot + 1), value` for one to keep there. Either
- * way the result is what `JSON.parse` of the event's text gives.
+ * (crates/actions-runtime/src/event_plan.rs): `[reset, id, kind, ...]`.
+ * Kind -1: the rest is the whole event, kept as template `id` (unless -1).
+ * Kind 0: the rest are changed leaves `n, k1..kn, value`, set in template
+ * `id` before it is copied; `-n, k1..kn, slot` for the leaf kept in `slot`,
+ * and `-n, k1..kn, -(slot + 1), value` for one to keep there. Either way the
+ * result is what `JSON.parse` of the event's text gives.
  * @returns {any}
  */
 function hostEvent() {
   if (cloneJson === undefined) return JSONParse(op_host_event(-1));
-  const plan = JSONParse(op_host_event(finished));
-  if (plan[1] === 1) {
+  const text = op_host_event(finished);
+  let plan = plans.get(text);
+  if (plan === undefined) {
+    plan = JSONParse(text);
+    // Only plans of changes: a whole event is handed to the handler itself.
+    if (plan[2] === 0 && text.length <= MAX_PLAN_TEXT) {
+      if (plans.size >= MAX_PLANS) plans.clear();
+      plans.set(text, plan);
+    }
+  }
+  const reset = plan[0] === 1;
+  if (reset) {
     templates = ObjectCreate(null);
     leaves = ObjectCreate(null);
   }
-  const id = plan[2];
+  const id = plan[1];
   let event;
-  if (plan[3] === -1) {
-    event = plan[4];
+  if (plan[2] === -1) {
+    event = plan[3];
     if (id !== -1) {
       try {
         templates[id] = cloneJson(event);
@@ -87,7 +110,7 @@ function hostEvent() {
     }
   } else {
     const template = templates[id];
-    for (let i = 4; i < plan.length; ) {
+    for (let i = 3; i < plan.length; ) {
       const kept = plan[i] < 0;
       const n = kept ? -plan[i] : plan[i];
       let target = template;
@@ -108,7 +131,8 @@ function hostEvent() {
     }
     event = cloneJson(template);
   }
-  finished = plan[0];
+  const from = reset ? 0 : finished;
+  finished = from + 1 >= TOKEN_WRAP ? 1 : from + 1;
   return event;
 }
 

@@ -21,8 +21,9 @@
 //! builds its events from parts anyway (the flow runner) gives them as
 //! [`EventParts`] instead, with no text to write or scan.
 //!
-//! A plan is one JSON array, `[token, reset, id, kind, ...]`:
-//! - `reset` is 1 when the glue must drop its templates first;
+//! A plan is one JSON array, `[reset, id, kind, ...]`:
+//! - `reset` is 1 when the glue must drop its templates (and kept leaves)
+//!   first;
 //! - `id` is the template the plan is about, or -1 for none;
 //! - `kind` -1: the rest is the whole event; the glue keeps a copy of it as
 //!   template `id` (if not -1);
@@ -40,10 +41,14 @@
 //! every handler gets a deep copy), and a plan names the slot of a leaf the
 //! glue has, instead of carrying its text to be parsed again.
 //!
-//! The glue hands back the token of the last plan it finished with every
-//! request. A plan it did not finish (the handler's budget ran out while it
-//! built the event) therefore cannot leave the two sides disagreeing about a
-//! template: the host sees a stale token and starts over.
+//! Both sides count the plans: the token of a plan is the one before plus
+//! one (wrapping to 1), and 1 after a reset. The glue hands back the token
+//! of the last plan it finished with every request. A plan it did not
+//! finish (the handler's budget ran out while it built the event) therefore
+//! cannot leave the two sides disagreeing about a template: the host sees a
+//! stale token and starts over. The token is not written in the plan, so the
+//! same changes to the same template are the same text, flow after flow,
+//! and the glue keeps the last plans it parsed by their text.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -111,8 +116,8 @@ impl EventTemplates {
             Err(()) => return event.to_owned(),
             Ok(Some(tree)) if event.len() <= MAX_EVENT_LEN => tree,
             Ok(_) => {
-                let (token, reset) = self.next_token(finished);
-                return whole_plan(token, reset, None, event);
+                let reset = self.next_token(finished);
+                return whole_plan(reset, None, event);
             }
         };
         let mut cut = Cut::default();
@@ -138,19 +143,18 @@ impl EventTemplates {
         planned.unwrap_or_else(|| self.plan(&parts.text(), finished))
     }
 
-    fn next_token(&mut self, finished: i32) -> (i32, bool) {
+    /// Counts the plan about to be sent; true when the glue's token is stale
+    /// and the plan must reset it.
+    fn next_token(&mut self, finished: i32) -> bool {
         let reset = finished != self.token;
         if reset {
             self.templates.clear();
             self.cached.clear();
+            self.token = 0;
         }
-        self.token = if self.token + 1 >= TOKEN_WRAP {
-            1
-        } else {
-            self.token + 1
-        };
+        self.token = next_token(self.token);
         self.clock += 1;
-        (self.token, reset)
+        reset
     }
 
     /// The plan for an event cut into `cut`, whose text `text` gives.
@@ -178,7 +182,7 @@ impl EventTemplates {
                 return None;
             }
             let plan_text = text();
-            let (token, reset) = self.next_token(finished);
+            let reset = self.next_token(finished);
             let template = Template {
                 skeleton: cut.skeleton.clone(),
                 leaves: (0..count).map(|i| cut.leaf(i).to_owned()).collect(),
@@ -194,7 +198,7 @@ impl EventTemplates {
                 self.templates[oldest] = template;
                 oldest
             };
-            return Some(whole_plan(token, reset, Some(id), &plan_text));
+            return Some(whole_plan(reset, Some(id), &plan_text));
         };
         let changed: Vec<usize> = (0..count)
             .filter(|&i| self.templates[id].leaves[i] != cut.leaf(i))
@@ -206,9 +210,9 @@ impl EventTemplates {
         {
             return None;
         }
-        let (token, _) = self.next_token(finished);
+        self.next_token(finished);
         let clock = self.clock;
-        let mut plan = format!("[{token},0,{id},0");
+        let mut plan = format!("[0,{id},0");
         for i in changed {
             let leaf = cut.leaf(i);
             // Looked up afresh: a leaf kept earlier in this plan may have
@@ -266,11 +270,21 @@ fn cacheable(leaf: &str) -> bool {
     leaf.len() > 2 && leaf.len() <= MAX_CACHED_LEAF_LEN && matches!(leaf.as_bytes()[0], b'[' | b'{')
 }
 
-/// `[token, reset, id, -1, event]`: the whole event, kept as template `id`
-/// (-1 for none).
-fn whole_plan(token: i32, reset: bool, id: Option<usize>, event: &str) -> String {
+/// `[reset, id, -1, event]`: the whole event, kept as template `id` (-1
+/// for none).
+fn whole_plan(reset: bool, id: Option<usize>, event: &str) -> String {
     let id = id.map_or(-1, |id| id as i64);
-    format!("[{token},{},{id},-1,{event}]", u8::from(reset))
+    format!("[{},{id},-1,{event}]", u8::from(reset))
+}
+
+/// The token after `token` (`hostEvent` in js-runtime/99_main.js counts the
+/// same way).
+fn next_token(token: i32) -> i32 {
+    if token + 1 >= TOKEN_WRAP {
+        1
+    } else {
+        token + 1
+    }
 }
 
 /// An event cut into its skeleton and leaves. The leaves are kept in one
@@ -917,23 +931,24 @@ mod tests {
         fn build(&mut self, plan: &str) -> String {
             let plan: Value = serde_json::from_str(plan).unwrap();
             let plan = plan.as_array().unwrap();
-            if plan[1] == 1 {
+            let reset = plan[0] == 1;
+            if reset {
                 self.templates.clear();
                 self.leaves.clear();
             }
-            let id = plan[2].as_i64().unwrap();
-            let built = if plan[3] == -1 {
-                assert_eq!(plan.len(), 5);
+            let id = plan[1].as_i64().unwrap();
+            let built = if plan[2] == -1 {
+                assert_eq!(plan.len(), 4);
                 if id != -1 {
-                    self.templates.insert(id, plan[4].clone());
+                    self.templates.insert(id, plan[3].clone());
                 }
-                plan[4].clone()
+                plan[3].clone()
             } else {
                 let template = self
                     .templates
                     .get_mut(&id)
                     .expect("a template the glue holds");
-                let mut i = 4;
+                let mut i = 3;
                 while i < plan.len() {
                     let signed = plan[i].as_i64().unwrap();
                     let n = signed.unsigned_abs() as usize;
@@ -959,7 +974,7 @@ mod tests {
                 }
                 template.clone()
             };
-            self.finished = plan[0].as_i64().unwrap() as i32;
+            self.finished = next_token(if reset { 0 } else { self.finished });
             built.to_string()
         }
     }
@@ -1016,7 +1031,7 @@ mod tests {
         let plan = host.plan(&events[1], glue.finished);
         assert_eq!(
             plan,
-            "[2,0,0,0,-2,\"user\",\"enrolledFactors\",-1,[{\"type\":\"otp\"}]]"
+            "[0,0,0,-2,\"user\",\"enrolledFactors\",-1,[{\"type\":\"otp\"}]]"
         );
         assert!(!plan.contains("Bellevue"), "{plan}");
     }
@@ -1053,11 +1068,35 @@ mod tests {
         // the templates.
         let _ = host.plan(&otp, glue.finished);
         let plan = host.plan(&none, glue.finished);
-        assert!(plan.starts_with("[7,1,0,-1,"), "{plan}");
+        assert!(plan.starts_with("[1,0,-1,"), "{plan}");
         assert!(host.cached.is_empty());
         assert_eq!(glue.build(&plan), parsed(&none));
         assert_eq!(glue.event(&mut host, &otp), parsed(&otp));
         assert_eq!(host.cached.len(), 1);
+    }
+
+    #[test]
+    fn the_same_changes_to_the_same_template_are_the_same_plan_text() {
+        let mut host = EventTemplates::default();
+        let mut glue = Glue::default();
+        let none = event("auth0|1", json!([]));
+        let otp = event("auth0|1", json!([{ "type": "otp" }]));
+        glue.event(&mut host, &none);
+        glue.event(&mut host, &otp);
+        let back = host.plan(&none, glue.finished);
+        assert_eq!(glue.build(&back), parsed(&none));
+        let forth = host.plan(&otp, glue.finished);
+        assert_eq!(glue.build(&forth), parsed(&otp));
+        for _ in 0..3 {
+            assert_eq!(host.plan(&none, glue.finished), back);
+            assert_eq!(glue.build(&back), parsed(&none));
+            assert_eq!(host.plan(&otp, glue.finished), forth);
+            assert_eq!(glue.build(&forth), parsed(&otp));
+        }
+        // The token the glue counts is the host's: a plan it skips makes the
+        // next one a reset.
+        let _ = host.plan(&none, glue.finished);
+        assert!(host.plan(&otp, glue.finished).starts_with("[1,"));
     }
 
     #[test]
@@ -1260,7 +1299,7 @@ mod tests {
         let _ = host.plan(&event("auth0|2", json!([])), glue.finished);
         let text = event("auth0|3", json!([]));
         let plan = host.plan(&text, glue.finished);
-        assert!(plan.starts_with("[3,1,0,-1,{"), "{plan}");
+        assert!(plan.starts_with("[1,0,-1,{"), "{plan}");
         // Had the host sent only the changes from its template, the glue
         // would have kept its own stale `[]` for the factors.
         let mut host = EventTemplates::default();

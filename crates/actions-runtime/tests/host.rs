@@ -357,6 +357,12 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
             json!([{ "type": "otp" }, { "type": "email" }]),
             None,
         ),
+        // Back and forth between two events: the same plans again, which
+        // the glue keeps parsed by their text.
+        big_event("auth0|1", json!([{ "type": "otp" }]), None),
+        big_event("auth0|1", json!([]), None),
+        big_event("auth0|1", json!([{ "type": "otp" }]), None),
+        big_event("auth0|1", json!([]), None),
     ];
     host.begin_flow(1, Some(0)).unwrap();
     let vandal = host.load(&source(&vandal), BUDGET).unwrap();
