@@ -200,8 +200,18 @@ impl EventTemplates {
             };
             return Some(whole_plan(reset, Some(id), &plan_text));
         };
-        let changed: Vec<usize> = (0..count)
-            .filter(|&i| self.templates[id].leaves[i] != cut.leaf(i))
+        // Leaf by leaf, as bytes: most are unchanged, and most that changed
+        // changed their length.
+        let text = cut.text.as_bytes();
+        let mut start = 0;
+        let changed: Vec<usize> = (self.templates[id].leaves.iter())
+            .zip(&cut.ends)
+            .enumerate()
+            .filter_map(|(i, (old, &end))| {
+                let leaf = &text[start..end as usize];
+                start = end as usize;
+                (old.as_bytes() != leaf).then_some(i)
+            })
             .collect();
         // A leaf the glue keeps was sent before, so it is valid.
         if !changed
