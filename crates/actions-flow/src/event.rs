@@ -131,15 +131,8 @@ pub(crate) fn shared_default_member(key: &str, value: &Value) -> Option<Arc<Valu
 /// order) and numbers of the same kind and bits (`0.0 == -0.0`).
 pub(crate) fn same_in_order(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same_in_order(va, vb))
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_in_order(a, b))
-        }
+        (Value::Object(a), Value::Object(b)) => same_members_in_order(a, b),
+        (Value::Array(a), Value::Array(b)) => same_items_in_order(a, b),
         (Value::Number(a), Value::Number(b)) => match (a.as_f64(), b.as_f64()) {
             _ if a.is_f64() != b.is_f64() => false,
             (Some(x), Some(y)) if a.is_f64() => x.to_bits() == y.to_bits(),
@@ -149,61 +142,75 @@ pub(crate) fn same_in_order(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// The JSON text of the default event's leaves, written once per process.
-/// A base event's leaf that is the default's ([`same_in_order`]) takes its
-/// text from here instead of being written again for every flow.
-struct DefaultTexts {
-    members: Vec<DefaultMember>,
+/// [`same_in_order`] for two arrays' items.
+fn same_items_in_order(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_in_order(a, b))
 }
 
+/// [`same_in_order`] for two objects' members.
+fn same_members_in_order(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((ka, va), (kb, vb))| ka == kb && same_in_order(va, vb))
+}
+
+/// A member of the default event (or of one of its objects) with its JSON
+/// text, written once per process: a base event's leaf that is the
+/// default's ([`same_in_order`]) takes its text from here instead of being
+/// written again for every flow.
 struct DefaultMember {
     key: &'static str,
     value: &'static Value,
     text: String,
-    /// An object's members, each with its text.
-    inner: Vec<(&'static str, &'static Value, String)>,
+    /// An object's members, the same way (none for other values).
+    inner: Vec<DefaultMember>,
 }
 
-fn default_texts() -> &'static DefaultTexts {
-    static TEXTS: std::sync::LazyLock<DefaultTexts> = std::sync::LazyLock::new(|| {
-        let members = default_event()
-            .as_object()
-            .expect("the default event is an object")
-            .iter()
+impl DefaultMember {
+    /// The members of `map`, each with its text, and theirs `depth` levels
+    /// down.
+    fn all_of(map: &'static Map<String, Value>, depth: usize) -> Vec<DefaultMember> {
+        map.iter()
             .map(|(key, value)| DefaultMember {
                 key,
                 value,
                 text: json(value),
-                inner: value
-                    .as_object()
-                    .map(|map| {
-                        map.iter()
-                            .map(|(key, value)| (key.as_str(), value, json(value)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                inner: match value {
+                    Value::Object(map) if depth > 0 => DefaultMember::all_of(map, depth - 1),
+                    _ => Vec::new(),
+                },
             })
-            .collect();
-        DefaultTexts { members }
-    });
-    &TEXTS
-}
-
-impl DefaultTexts {
-    /// The default event's member `key`, looked for at `at` first: a base
-    /// event keeps the default's order, with the flow's new members after.
-    fn member(&'static self, at: usize, key: &str) -> Option<&'static DefaultMember> {
-        match self.members.get(at) {
-            Some(member) if member.key == key => Some(member),
-            _ => self.members.iter().find(|member| member.key == key),
-        }
+            .collect()
     }
-}
 
-impl DefaultMember {
     /// The text of this member, if `value` is the default's.
     fn text_of(&'static self, value: &Value) -> Option<&'static str> {
         same_in_order(self.value, value).then_some(self.text.as_str())
+    }
+}
+
+/// The default event's members, with their members.
+fn default_members() -> &'static [DefaultMember] {
+    static MEMBERS: std::sync::LazyLock<Vec<DefaultMember>> = std::sync::LazyLock::new(|| {
+        let default = default_event()
+            .as_object()
+            .expect("the default event is an object");
+        DefaultMember::all_of(default, 1)
+    });
+    &MEMBERS
+}
+
+/// The member `key` of `members`, looked for at `at` first: a base event
+/// keeps the default's order, with the flow's new members after.
+fn default_member(
+    members: &'static [DefaultMember],
+    at: usize,
+    key: &str,
+) -> Option<&'static DefaultMember> {
+    match members.get(at) {
+        Some(member) if member.key == key => Some(member),
+        _ => members.iter().find(|member| member.key == key),
     }
 }
 
@@ -215,12 +222,7 @@ fn default_inner_text(
     key: &str,
     value: &Value,
 ) -> Option<&'static str> {
-    let inner = &outer?.inner;
-    let (_, default, text) = match inner.get(at) {
-        Some(member) if member.0 == key => member,
-        _ => inner.iter().find(|member| member.0 == key)?,
-    };
-    same_in_order(default, value).then_some(text.as_str())
+    default_member(&outer?.inner, at, key)?.text_of(value)
 }
 
 fn check_shape(event: &Value) -> Result<(), String> {
@@ -294,7 +296,7 @@ fn event_parts<'a>(
     followed: &mut [Option<usize>; FOLLOWED.len()],
 ) -> EventParts {
     let event = overlay(base, seen, secrets);
-    let defaults = default_texts();
+    let defaults = default_members();
     let mut parts = EventParts::new();
     for (at, (key, item)) in event.members().into_iter().enumerate() {
         // A snapshot's value equal to the base event's is written as the
@@ -309,7 +311,7 @@ fn event_parts<'a>(
             },
             item => item,
         };
-        let default = defaults.member(at, key);
+        let default = default_member(defaults, at, key);
         match item {
             Item::Base(Value::Object(map)) => {
                 parts.open(key);
@@ -421,15 +423,6 @@ impl<'a> LastEvent<'a> {
         } = seen;
         // Compared as they are written: a member that moved is a change.
         let same = |a: &Arc<Value>, b: &Arc<Value>| Arc::ptr_eq(a, b) || same_in_order(a, b);
-        let same_items = |a: &[Value], b: &[Value]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_in_order(a, b))
-        };
-        let same_members = |a: &Map<String, Value>, b: &Map<String, Value>| {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same_in_order(va, vb))
-        };
         // These are objects cut into their members, or absent: rebuilt whole.
         if !(std::ptr::eq(secrets, self.secrets) || *secrets == *self.secrets)
             || !same(request, &last.request)
@@ -446,7 +439,7 @@ impl<'a> LastEvent<'a> {
         // In the order of FOLLOWED.
         let leaves = [
             (
-                !same_items(enrolled_factors, &last.enrolled_factors),
+                !same_items_in_order(enrolled_factors, &last.enrolled_factors),
                 Part::Values(enrolled_factors),
             ),
             (
@@ -457,9 +450,12 @@ impl<'a> LastEvent<'a> {
                 !same_in_order(user_metadata, &last.user_metadata),
                 Part::Value(user_metadata),
             ),
-            (!same_items(methods, &last.methods), Part::Values(methods)),
             (
-                !same_members(transaction_metadata, &last.transaction_metadata),
+                !same_items_in_order(methods, &last.methods),
+                Part::Values(methods),
+            ),
+            (
+                !same_members_in_order(transaction_metadata, &last.transaction_metadata),
                 Part::Map(transaction_metadata),
             ),
         ];

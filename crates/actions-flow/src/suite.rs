@@ -145,7 +145,7 @@ pub struct Options {
 pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult {
     let started = Instant::now();
     let fallback_name = path.display().to_string();
-    let flow = match LoadedFlow::load(path, options.overrides.clone()) {
+    let mut flow = match LoadedFlow::load(path, options.overrides.clone()) {
         Ok(flow) => flow,
         Err(error) => return errored(path, fallback_name, error.to_string(), started),
     };
@@ -155,7 +155,6 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
     };
     // The base event is done with: the next flow on this thread starts
     // from it (most of it is the default event, costly to copy).
-    let mut flow = flow;
     crate::event::recycle_base_event(std::mem::take(&mut flow.base_event));
     let golden_path = golden_path(path);
     let has_golden = golden_path.is_file();
