@@ -973,6 +973,62 @@ fn closures_made_in_a_kept_shape_are_ordinary_functions() {
     );
 }
 
+/// An object's first property array lives in the object's own block
+/// (third_party/README.md, change 21); it must behave as any other as the
+/// object grows past it, shrinks, shares shapes and is freed. The expected
+/// line is what Node prints for the same code.
+#[test]
+fn objects_keep_their_properties_as_their_arrays_grow_and_shrink() {
+    let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
+        const out = [];
+        const show = (o) => Reflect.ownKeys(o).map((k) => `${String(k)}=${JSON.stringify(o[k])}`).join(",");
+        // Literals, JSON.parse and constructors: each object's first array.
+        const lit = { a: 1, b: 2 };
+        const parsed = JSON.parse('{"x":1,"y":[1,2],"z":{"w":true}}');
+        class P { constructor() { this.p = 1; this.q = 2; } }
+        const inst = new P();
+        const arr = [1, 2, 3];
+        arr.extra = "e";
+        // Grow past the first array, one key at a time.
+        for (const o of [lit, parsed, inst, arr]) for (let i = 0; i < 30; i++) o["g" + i] = i;
+        out.push([lit, parsed, inst, arr].map((o) => Object.keys(o).length).join(" "));
+        // Delete most of them (compacts the array), then grow again.
+        for (const o of [lit, parsed, inst]) {
+          for (let i = 0; i < 28; i++) delete o["g" + i];
+          for (let i = 0; i < 5; i++) o["h" + i] = -i;
+        }
+        out.push(show(lit), show(parsed), show(inst));
+        // Two objects built the same way share shapes; one grows and shrinks alone.
+        const twin = () => { const o = {}; o.m = 1; o.n = 2; o.o = 3; return o; };
+        const t1 = twin(), t2 = twin();
+        for (let i = 0; i < 12; i++) t1["k" + i] = i;
+        for (let i = 0; i < 12; i++) delete t1["k" + i];
+        t1.after = true;
+        out.push(show(t1), show(t2), show(twin()));
+        // A literal too big for the object's block, and symbols and accessors.
+        const big = {};
+        for (let i = 0; i < 60; i++) big["b" + i] = i;
+        const copy = { ...big };
+        const s = Symbol("s");
+        const acc = { get v() { return 7; }, [s]: 1 };
+        acc.more = 2;
+        for (let i = 0; i < 10; i++) acc["a" + i] = i;
+        out.push(Object.keys(copy).length + " " + copy.b59 + " " + acc.v + " " + acc[s] + " " + Object.keys(acc).join(""));
+        // Frozen and sealed objects, and objects freed while others live.
+        const keep = [];
+        for (let i = 0; i < 200; i++) { const o = { i, j: i * 2 }; if (i % 7 === 0) keep.push(o); }
+        Object.freeze(keep[0]);
+        keep[1].k = 1;
+        out.push(keep.map((o) => o.i + o.j + (o.k ?? 0)).join(","), Object.isFrozen(keep[0]));
+        console.log(out.join(" | "));
+    };"#);
+    assert_eq!(inv.failure, None);
+    assert_eq!(
+        inv.console[0].message,
+        r#"32 33 32 34 | a=1,b=2,g28=28,g29=29,h0=0,h1=-1,h2=-2,h3=-3,h4=-4 | x=1,y=[1,2],z={"w":true},g28=28,g29=29,h0=0,h1=-1,h2=-2,h3=-3,h4=-4 | p=1,q=2,g28=28,g29=29,h0=0,h1=-1,h2=-2,h3=-3,h4=-4 | m=1,n=2,o=3,after=true | m=1,n=2,o=3 | m=1,n=2,o=3 | 60 59 7 1 vmorea0a1a2a3a4a5a6a7a8a9 | 0,22,42,63,84,105,126,147,168,189,210,231,252,273,294,315,336,357,378,399,420,441,462,483,504,525,546,567,588 | true"#
+    );
+}
+
 /// Each step of building a small object is a shape kept for the next object
 /// built the same way (third_party/README.md, change 18). Objects that share
 /// a kept shape must still change alone, in every way an object can. The

@@ -1216,6 +1216,9 @@ struct JSObject {
     uint8_t is_uncatchable_error : 1; /* if true, error is not catchable */
     uint8_t tmp_mark : 1; /* used in JS_WriteObjectRec() */
     uint8_t is_HTMLDDA : 1; /* specific annex B IsHtmlDDA behavior */
+    /* actions: `prop` is the array allocated in the object's own block,
+       right after it (change 21): never reallocated or freed alone. */
+    uint8_t props_inline : 1;
     uint16_t class_id; /* see JS_CLASS_x */
     /* byte offsets: 16/24 */
     JSShape *shape; /* prototype and property names + flag */
@@ -6165,9 +6168,19 @@ static no_inline int resize_properties(JSContext *ctx, JSShape **psh,
        in case of memory allocation failure */
     if (p) {
         JSProperty *new_prop;
-        new_prop = js_realloc(ctx, p->prop, sizeof(new_prop[0]) * new_size);
-        if (unlikely(!new_prop))
-            return -1;
+        if (p->props_inline) {
+            /* actions: the array in the object's block cannot grow: the
+               properties move to an array of their own (change 21) */
+            new_prop = js_malloc(ctx, sizeof(new_prop[0]) * new_size);
+            if (unlikely(!new_prop))
+                return -1;
+            memcpy(new_prop, p->prop, sizeof(new_prop[0]) * sh->prop_count);
+            p->props_inline = 0;
+        } else {
+            new_prop = js_realloc(ctx, p->prop, sizeof(new_prop[0]) * new_size);
+            if (unlikely(!new_prop))
+                return -1;
+        }
         p->prop = new_prop;
     }
     new_hash_size = sh->prop_hash_mask + 1;
@@ -6292,10 +6305,13 @@ static int compact_properties(JSContext *ctx, JSObject *p)
     p->shape = sh;
     js_free(ctx, get_alloc_from_shape(old_sh));
 
-    /* reduce the size of the object properties */
-    new_prop = js_realloc(ctx, p->prop, sizeof(new_prop[0]) * new_size);
-    if (new_prop)
-        p->prop = new_prop;
+    /* reduce the size of the object properties (actions: an array in the
+       object's block keeps its room, change 21) */
+    if (!p->props_inline) {
+        new_prop = js_realloc(ctx, p->prop, sizeof(new_prop[0]) * new_size);
+        if (new_prop)
+            p->prop = new_prop;
+    }
     return 0;
 }
 
@@ -6446,9 +6462,13 @@ static JSValue JS_NewObjectFromShape(JSContext *ctx, JSShape *sh, JSClassID clas
 {
     JSObject *p;
     int i;
+    size_t props_size = sizeof(JSProperty) * sh->prop_size;
+    /* actions: the property array in the object's own block when both fit
+       a small block: one allocation to make and free, not two (change 21) */
+    bool props_inline = sizeof(JSObject) + props_size <= JS_ARENA_MAX_SMALL_PAYLOAD;
 
     js_trigger_gc(ctx->rt, sizeof(JSObject));
-    p = js_malloc(ctx, sizeof(JSObject));
+    p = js_malloc(ctx, sizeof(JSObject) + (props_inline ? props_size : 0));
     if (unlikely(!p))
         goto fail;
     p->class_id = class_id;
@@ -6461,10 +6481,14 @@ static JSValue JS_NewObjectFromShape(JSContext *ctx, JSShape *sh, JSClassID clas
     p->tmp_mark = 0;
     p->is_HTMLDDA = 0;
     p->is_prototype = 0;
+    p->props_inline = props_inline;
     p->first_weak_ref = NULL;
     p->u.opaque = NULL;
     p->shape = sh;
-    p->prop = js_malloc(ctx, sizeof(JSProperty) * sh->prop_size);
+    if (props_inline)
+        p->prop = (JSProperty *)(p + 1);
+    else
+        p->prop = js_malloc(ctx, props_size);
     if (unlikely(!p->prop)) {
         js_free(ctx, p);
     fail:
@@ -7387,7 +7411,8 @@ static void free_object(JSRuntime *rt, JSObject *p)
         free_property(rt, &p->prop[i], pr->flags);
         pr++;
     }
-    js_free_rt(rt, p->prop);
+    if (!p->props_inline)
+        js_free_rt(rt, p->prop);
     /* as an optimization we destroy the shape immediately without
        putting it in gc_zero_ref_count_list */
     js_free_shape(rt, sh);
@@ -11001,11 +11026,26 @@ static JSProperty *add_property(JSContext *ctx,
             /*  the property array may need to be resized */
             if (new_sh->prop_size != sh->prop_size) {
                 JSProperty *new_prop;
-                new_prop = js_realloc(ctx, p->prop, sizeof(p->prop[0]) *
-                                      new_sh->prop_size);
-                if (!new_prop)
-                    return NULL;
-                p->prop = new_prop;
+                if (p->props_inline) {
+                    /* actions: an array in the object's block keeps its
+                       room, and moves out to grow (change 21) */
+                    if (new_sh->prop_size > sh->prop_size) {
+                        new_prop = js_malloc(ctx, sizeof(p->prop[0]) *
+                                             new_sh->prop_size);
+                        if (!new_prop)
+                            return NULL;
+                        memcpy(new_prop, p->prop,
+                               sizeof(p->prop[0]) * sh->prop_count);
+                        p->props_inline = 0;
+                        p->prop = new_prop;
+                    }
+                } else {
+                    new_prop = js_realloc(ctx, p->prop, sizeof(p->prop[0]) *
+                                          new_sh->prop_size);
+                    if (!new_prop)
+                        return NULL;
+                    p->prop = new_prop;
+                }
             }
             p->shape = js_dup_shape(new_sh);
             js_free_shape(ctx->rt, sh);
