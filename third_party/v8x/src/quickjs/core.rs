@@ -354,6 +354,11 @@ pub(crate) struct IsoState {
 
   pub handles: Vec<*mut JSValue>,
 
+  // actions: freed local-handle slots, kept for the next handles (at most
+  // FREE_SLOTS_KEPT): a handle costs no allocation while a scope's handles
+  // are freed as fast as the next ones are made. A slot here holds no value.
+  pub free_slots: Vec<*mut JSValue>,
+
   // actions: the indices in `handles` of the slots recorded in string.rs's
   // external-string table, ascending. A slot is forgotten there when it is
   // freed: the table was never pruned, so it grew with every external string
@@ -757,9 +762,26 @@ pub(crate) fn intern<T>(v: JSValue) -> *const T {
     }
     return ptr::null();
   }
-  let slot = Box::into_raw(Box::new(v));
-  iso_state(iso).handles.push(slot);
+  let st = iso_state(iso);
+  let slot = new_slot(st, v);
+  st.handles.push(slot);
   slot as *const T
+}
+
+/// How many freed local-handle slots an isolate keeps (see
+/// `IsoState::free_slots`).
+const FREE_SLOTS_KEPT: usize = 1024;
+
+/// A local-handle slot holding `v`: a kept one, or a new one.
+#[inline(always)]
+fn new_slot(st: &mut IsoState, v: JSValue) -> *mut JSValue {
+  match st.free_slots.pop() {
+    Some(slot) => {
+      unsafe { slot.write(v) };
+      slot
+    }
+    None => Box::into_raw(Box::new(v)),
+  }
 }
 
 #[inline]
@@ -942,6 +964,7 @@ pub extern "C" fn v8__Isolate__New(params: *const c_void) -> *mut RealIsolate {
     ctx,
     contexts: Vec::new(),
     handles: Vec::new(),
+    free_slots: Vec::new(),
     external_handles: Vec::new(),
     persistent_handles: Vec::new(),
     script_host_defined_options: HashMap::new(),
@@ -1077,6 +1100,9 @@ pub extern "C" fn v8__Isolate__Dispose(this: *mut RealIsolate) {
     }
 
     release_handles_to(&mut st, 0);
+    for slot in st.free_slots.drain(..) {
+      drop(Box::from_raw(slot));
+    }
     while let Some(slot) = st.persistent_handles.pop() {
       let cell = slot.slot as *mut PersistentCell;
       JS_FreeValue((*cell).context, (*cell).value);
@@ -1206,7 +1232,11 @@ pub(crate) unsafe fn release_handles_to(st: &mut IsoState, depth: usize) {
     }
     unsafe {
       JS_FreeValue(st.ctx, *slot);
-      drop(Box::from_raw(slot));
+      if st.free_slots.len() < FREE_SLOTS_KEPT {
+        st.free_slots.push(slot);
+      } else {
+        drop(Box::from_raw(slot));
+      }
     }
   }
 }
@@ -1243,7 +1273,7 @@ pub extern "C" fn v8__EscapeSlot__reserve(isolate: *mut RealIsolate) -> usize {
     return usize::MAX;
   }
   let st = iso_state(isolate);
-  let slot = Box::into_raw(Box::new(jsv_undefined()));
+  let slot = new_slot(st, jsv_undefined());
   st.handles.push(slot);
   st.handles.len() - 1
 }
