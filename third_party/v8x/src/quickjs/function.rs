@@ -3685,12 +3685,13 @@ unsafe extern "C" fn named_handler_finalize(rt: *mut JSRuntime, val: JSValue) {
   }
 }
 
-fn external_values()
--> &'static std::sync::Mutex<std::collections::HashMap<usize, usize>> {
-  static T: std::sync::OnceLock<
-    std::sync::Mutex<std::collections::HashMap<usize, usize>>,
-  > = std::sync::OnceLock::new();
-  T.get_or_init(|| std::sync::Mutex::new(std::collections::HashMap::new()))
+// actions: keyed by address with `AddressHasher`, not SipHash: every op
+// call makes and finalizes an External, so the table is written twice per
+// call.
+fn external_values() -> &'static std::sync::Mutex<AddressMap<usize>> {
+  static T: std::sync::OnceLock<std::sync::Mutex<AddressMap<usize>>> =
+    std::sync::OnceLock::new();
+  T.get_or_init(|| std::sync::Mutex::new(AddressMap::default()))
 }
 
 #[derive(Clone)]
