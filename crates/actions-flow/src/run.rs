@@ -102,7 +102,8 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         None => Box::new(SystemClock),
     };
     let mut leaf_texts = LeafTexts::default();
-    let mut transaction = new_transaction(flow, clock.now_ms(), &mut leaf_texts);
+    // Boxed: it is handed to the host and back for every invocation.
+    let mut transaction = Box::new(new_transaction(flow, clock.now_ms(), &mut leaf_texts));
     let responses_error = |source| Error::Responses {
         path: flow.path.clone(),
         source,
@@ -171,7 +172,7 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     }
     transaction.set_now(clock.now_ms());
     transaction.finish();
-    Ok(report(flow, transaction, extras, http_log))
+    Ok(report(flow, *transaction, extras, http_log))
 }
 
 /// The flow's transaction. The request, session and refresh token it starts

@@ -475,15 +475,17 @@ impl Host {
     }
 
     /// Runs `handler` of the Action at `index` with `event_json` as its event.
-    /// The transaction is lent to the ops for the duration of the call.
+    /// The transaction is lent to the ops for the duration of the call. It is
+    /// boxed: a `Transaction` is a few kilobytes, and it is handed on several
+    /// times per call.
     pub fn invoke(
         &mut self,
         index: usize,
         handler: &str,
         event_json: String,
-        transaction: Transaction,
+        transaction: Box<Transaction>,
         budget: Duration,
-    ) -> (Transaction, Invocation) {
+    ) -> (Box<Transaction>, Invocation) {
         self.invoke_event(index, handler, Event::Json(event_json), transaction, budget)
     }
 
@@ -493,9 +495,9 @@ impl Host {
         index: usize,
         handler: &str,
         event: EventParts,
-        transaction: Transaction,
+        transaction: Box<Transaction>,
         budget: Duration,
-    ) -> (Transaction, Invocation) {
+    ) -> (Box<Transaction>, Invocation) {
         self.invoke_event(index, handler, Event::Parts(event), transaction, budget)
     }
 
@@ -504,9 +506,9 @@ impl Host {
         index: usize,
         handler: &str,
         event: Event,
-        transaction: Transaction,
+        transaction: Box<Transaction>,
         budget: Duration,
-    ) -> (Transaction, Invocation) {
+    ) -> (Box<Transaction>, Invocation) {
         let started = Instant::now();
         let mut console = std::mem::take(&mut self.loaded[index].init_console);
         if let Some(failure) = self.loaded[index]

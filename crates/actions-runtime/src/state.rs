@@ -54,7 +54,7 @@ impl Console {
 
 #[derive(Debug, Default)]
 pub(crate) struct HostState {
-    pub(crate) transaction: Option<Transaction>,
+    pub(crate) transaction: Option<Box<Transaction>>,
     pub(crate) event: crate::event_plan::Event,
     /// The event parts the glue holds templates of.
     pub(crate) event_templates: crate::event_plan::EventTemplates,

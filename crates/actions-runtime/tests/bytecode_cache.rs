@@ -44,7 +44,7 @@ fn actions_are_not_written_to_the_bytecode_cache() {
         index,
         "onExecutePostLogin",
         json!({"user": {"user_id": "u1"}}).to_string(),
-        tx,
+        Box::new(tx),
         Duration::from_secs(5),
     );
     assert_eq!(inv.failure, None);

@@ -40,13 +40,14 @@ fn run_with(
     let index = host.load(&source(code), budget).unwrap();
     let mut tx = transaction();
     tx.begin("test", 0, "onExecutePostLogin");
-    host.invoke(
+    let (tx, inv) = host.invoke(
         index,
         "onExecutePostLogin",
         json!({"user": {"user_id": "u1"}}).to_string(),
-        tx,
+        Box::new(tx),
         budget,
-    )
+    );
+    (*tx, inv)
 }
 
 #[test]
@@ -251,7 +252,7 @@ fn invoke_flow(host: &mut Host, code: &str, budget: Duration) -> actions_runtime
     let index = host.load(&source(code), BUDGET).unwrap();
     let mut tx = transaction();
     tx.begin("a", 0, "onExecutePostLogin");
-    host.invoke(index, "onExecutePostLogin", "{}".into(), tx, budget)
+    host.invoke(index, "onExecutePostLogin", "{}".into(), Box::new(tx), budget)
         .1
 }
 
@@ -378,16 +379,16 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
         if i == 2 {
             let mut tx = transaction();
             tx.begin("trap", 0, "onExecutePostLogin");
-            let (_, inv) = host.invoke(trap, "onExecutePostLogin", "{}".into(), tx, BUDGET);
+            let (_, inv) = host.invoke(trap, "onExecutePostLogin", "{}".into(), Box::new(tx), BUDGET);
             assert_eq!(inv.failure, None);
         }
         let mut tx = transaction();
         tx.begin("vandal", 0, "onExecutePostLogin");
         // The text, or the same event as parts, turn about.
         let (_, inv) = if i % 2 == 0 {
-            host.invoke(vandal, "onExecutePostLogin", event.clone(), tx, BUDGET)
+            host.invoke(vandal, "onExecutePostLogin", event.clone(), Box::new(tx), BUDGET)
         } else {
-            host.invoke_parts(vandal, "onExecutePostLogin", parts_of(event), tx, BUDGET)
+            host.invoke_parts(vandal, "onExecutePostLogin", parts_of(event), Box::new(tx), BUDGET)
         };
         assert_eq!(inv.failure, None, "event {i}");
         let want = serde_json::from_str::<serde_json::Value>(event)
@@ -721,7 +722,7 @@ fn loaded_with(
     for (position, index) in indices.into_iter().enumerate() {
         let mut tx = transaction();
         tx.begin("a", position, "onExecutePostLogin");
-        let (_, inv) = host.invoke(index, "onExecutePostLogin", "{}".into(), tx, BUDGET);
+        let (_, inv) = host.invoke(index, "onExecutePostLogin", "{}".into(), Box::new(tx), BUDGET);
         seen.push((
             inv.console.into_iter().map(|line| line.message).collect(),
             inv.failure.map(|f| (f.kind, f.message)),

@@ -59,10 +59,10 @@ impl Warm {
         tx.begin("a", 0, "onExecutePostLogin");
         let (mut tx, invocation) =
             self.host
-                .invoke(index, "onExecutePostLogin", self.event.clone(), tx, BUDGET);
+                .invoke(index, "onExecutePostLogin", self.event.clone(), Box::new(tx), BUDGET);
         assert!(invocation.failure.is_none(), "{:?}", invocation.failure);
         tx.end(HandlerEnd::Returned);
-        tx
+        *tx
     }
 
     /// How many api calls one invocation of `index` records.
