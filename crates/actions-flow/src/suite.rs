@@ -167,7 +167,13 @@ pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult 
         (None, _) => Vec::new(),
         (Some(expected), Some(whole)) => expect::check(expected, whole),
         (Some(expected), None) => {
-            let named = Value::Object(report.members(|key| expected.get(key).is_some()));
+            // `expect` names a few keys: a scan of them costs less than
+            // hashing each of the report's.
+            let named = Value::Object(report.members(|key| {
+                expected
+                    .as_object()
+                    .is_some_and(|names| names.keys().any(|name| name == key))
+            }));
             expect::check(expected, &named)
         }
     };
