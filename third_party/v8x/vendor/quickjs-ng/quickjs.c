@@ -2232,7 +2232,9 @@ void *js_malloc_rt(JSRuntime *rt, size_t size)
     return ptr;
 }
 
-void js_free_rt(JSRuntime *rt, void *ptr)
+/* actions: js_free_rt's body, inlined where blocks are freed most (the
+   objects and arrays of a flow's events, change 22) */
+static inline __attribute__((always_inline)) void js_free_rt_inline(JSRuntime *rt, void *ptr)
 {
     JSMallocState *s;
     JSMallocBlockHeader *b;
@@ -2261,6 +2263,11 @@ void js_free_rt(JSRuntime *rt, void *ptr)
         arena_free_small(rt, b);
     else
         js_arena_free(rt, ptr);
+}
+
+void js_free_rt(JSRuntime *rt, void *ptr)
+{
+    js_free_rt_inline(rt, ptr);
 }
 
 void *js_realloc_rt(JSRuntime *rt, void *ptr, size_t size)
@@ -2329,11 +2336,35 @@ void *js_calloc(JSContext *ctx, size_t count, size_t size)
     return ptr;
 }
 
+/* actions: js_malloc_rt's common case inlined (change 22): a small block,
+   well within the memory limit. Anything else, js_malloc_rt does, the
+   memory-limit handler included. */
+static inline __attribute__((always_inline)) void *js_malloc_rt_inline(JSRuntime *rt, size_t size)
+{
+    JSMallocState *s = &rt->malloc_state;
+
+    /* size - 1 wraps for 0, which js_malloc_rt answers */
+    if (likely(!JS_ARENA_LARGE_BLOCKS_ONLY &&
+               size - 1 < JS_ARENA_MAX_SMALL_PAYLOAD &&
+               (s->malloc_limit == 0 ||
+                s->malloc_size + size < s->malloc_limit))) {
+        int block_size_idx = arena_small_index(size);
+        void *ptr = arena_malloc_small(rt, block_size_idx);
+        if (likely(ptr)) {
+            s->malloc_count++;
+            s->malloc_size += arena_small_usable_size(block_size_idx) +
+                MALLOC_OVERHEAD;
+            return ptr;
+        }
+    }
+    return js_malloc_rt(rt, size);
+}
+
 /* Throw out of memory in case of error */
 void *js_malloc(JSContext *ctx, size_t size)
 {
     void *ptr;
-    ptr = js_malloc_rt(ctx->rt, size);
+    ptr = js_malloc_rt_inline(ctx->rt, size);
     if (unlikely(!ptr)) {
         JS_ThrowOutOfMemory(ctx);
         return NULL;
@@ -2355,7 +2386,7 @@ void *js_mallocz(JSContext *ctx, size_t size)
 
 void js_free(JSContext *ctx, void *ptr)
 {
-    js_free_rt(ctx->rt, ptr);
+    js_free_rt_inline(ctx->rt, ptr);
 }
 
 /* Throw out of memory in case of error */
@@ -7158,6 +7189,20 @@ JSValue JS_NewCClosure(JSContext *ctx, JSCClosure *func, const char *name,
     return func_obj;
 }
 
+static void js_free_value_rt(JSRuntime *rt, JSValue v);
+
+/* actions: JS_FreeValueRT inlined where objects and arrays free their
+   values (change 22): most values are shared strings, and freeing one is a
+   decrement. */
+static inline __attribute__((always_inline)) void js_free_value_rt_inline(JSRuntime *rt, JSValue v)
+{
+    if (JS_VALUE_HAS_REF_COUNT(v)) {
+        void *p = JS_VALUE_GET_PTR(v);
+        if (--JS_REF_COUNT(p) <= 0)
+            js_free_value_rt(rt, v);
+    }
+}
+
 static void free_property(JSRuntime *rt, JSProperty *pr, int prop_flags)
 {
     if (unlikely(prop_flags & JS_PROP_TMASK)) {
@@ -7250,7 +7295,7 @@ static void js_array_finalizer(JSRuntime *rt, JSValueConst val)
     uint32_t i;
 
     for(i = 0; i < p->u.array.count; i++) {
-        JS_FreeValueRT(rt, p->u.array.u.values[i]);
+        js_free_value_rt_inline(rt, p->u.array.u.values[i]);
     }
     js_free_rt(rt, p->u.array.u.values);
 }
@@ -7408,7 +7453,11 @@ static void free_object(JSRuntime *rt, JSObject *p)
     sh = p->shape;
     pr = get_shape_prop(sh);
     for(i = 0; i < sh->prop_count; i++) {
-        free_property(rt, &p->prop[i], pr->flags);
+        /* actions: a plain value freed inline (change 22) */
+        if (likely((pr->flags & JS_PROP_TMASK) == JS_PROP_NORMAL))
+            js_free_value_rt_inline(rt, p->prop[i].u.value);
+        else
+            free_property(rt, &p->prop[i], pr->flags);
         pr++;
     }
     if (!p->props_inline)
@@ -7439,7 +7488,7 @@ static void free_object(JSRuntime *rt, JSObject *p)
     if (rt->gc_phase == JS_GC_PHASE_REMOVE_CYCLES && JS_REF_COUNT(p) != 0) {
         list_add_tail(&p->header.link, &rt->gc_zero_ref_count_list);
     } else {
-        js_free_rt(rt, p);
+        js_free_rt_inline(rt, p);
     }
 }
 
