@@ -89,15 +89,36 @@ pub(crate) fn recycle_base_event(mut event: Value) {
     let Value::Object(members) = &mut event else {
         return;
     };
-    if members.len() != default.len() || !members.keys().zip(default.keys()).all(|(a, b)| a == b) {
+    if !same_keys_in_order(members, default) {
         return;
     }
     for ((_, value), (_, want)) in members.iter_mut().zip(default) {
-        if !same_in_order(value, want) {
-            *value = want.clone();
-        }
+        restore(value, want);
     }
     SPARE_BASE_EVENT.with(|spare| *spare.borrow_mut() = Some(event));
+}
+
+/// Makes `value` the same as `want` ([`same_in_order`]), copying only what
+/// differs: an object with `want`'s keys in its order keeps its members
+/// that are the same (a flow mostly changes a few of `user`'s).
+fn restore(value: &mut Value, want: &Value) {
+    match (value, want) {
+        (Value::Object(members), Value::Object(wanted)) if same_keys_in_order(members, wanted) => {
+            for ((_, value), (_, want)) in members.iter_mut().zip(wanted) {
+                restore(value, want);
+            }
+        }
+        (value, want) => {
+            if !same_in_order(value, want) {
+                *value = want.clone();
+            }
+        }
+    }
+}
+
+/// Whether `a` and `b` have the same keys in the same order.
+fn same_keys_in_order(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    a.len() == b.len() && a.keys().zip(b.keys()).all(|(a, b)| a == b)
 }
 
 /// The default event, parsed once per process.
@@ -829,6 +850,8 @@ mod tests {
             // A key the default lacks, and one it has taken away.
             json!({"organization": {"id": "org_1"}, "session": null}),
             json!({"authentication": {"methods": [{"name": "pwd"}, {"name": "mfa"}]}}),
+            // Keys the default lacks, and one taken away, deeper down.
+            json!({"user": {"extra": 1, "identities": null}, "request": {"query": {"new": "x"}}}),
             json!({}),
         ];
         let build = |partial: &Value| {
