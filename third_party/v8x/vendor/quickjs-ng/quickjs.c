@@ -62013,8 +62013,14 @@ static JSValue js_actions_clone_json_value(JSContext *ctx, JSValueConst v)
         q = JS_VALUE_GET_OBJ(copy);
         for (i = 0; i < len; i++) {
             /* Re-read the source each time: a copy can run the GC, which
-               does not move values, but keep no pointer across it. */
-            e = js_actions_clone_json_value(ctx, p->u.array.u.values[i]);
+               does not move values, but keep no pointer across it. A leaf
+               is shared without a call (change 23). */
+            e = p->u.array.u.values[i];
+            if (JS_VALUE_GET_TAG(e) != JS_TAG_OBJECT) {
+                q->u.array.u.values[i] = js_dup(e);
+                continue;
+            }
+            e = js_actions_clone_json_value(ctx, e);
             if (JS_IsException(e)) {
                 JS_FreeValue(ctx, copy);
                 return e;
@@ -62037,11 +62043,18 @@ static JSValue js_actions_clone_json_value(JSContext *ctx, JSValueConst v)
     if (JS_IsException(copy))
         return copy;
     q = JS_VALUE_GET_OBJ(copy);
-    for (i = 0; i < sh->prop_count; i++)
-        q->prop[i].u.value = JS_UNDEFINED;
     for (i = 0; i < sh->prop_count; i++) {
-        e = js_actions_clone_json_value(ctx, p->prop[i].u.value);
+        /* A leaf is shared without a call (change 23). */
+        e = p->prop[i].u.value;
+        if (JS_VALUE_GET_TAG(e) != JS_TAG_OBJECT) {
+            q->prop[i].u.value = js_dup(e);
+            continue;
+        }
+        e = js_actions_clone_json_value(ctx, e);
         if (JS_IsException(e)) {
+            /* The slots not filled yet hold nothing to free. */
+            for (; i < sh->prop_count; i++)
+                q->prop[i].u.value = JS_UNDEFINED;
             JS_FreeValue(ctx, copy);
             return e;
         }
