@@ -974,6 +974,30 @@ fn closures_made_in_a_kept_shape_are_ordinary_functions() {
     );
 }
 
+/// Strings reach Rust as they are, whichever way the engine holds them:
+/// Latin-1 ones are read in place (third_party/README.md, change 24), the
+/// others converted. Console lines and API arguments both cross.
+#[test]
+fn strings_reach_rust_as_they_are() {
+    let (tx, inv) = run(r#"exports.onExecutePostLogin = async (event, api) => {
+        const long = 'é'.repeat(300) + 'ÿ';
+        const rope = ['a', 'b', 'c'].reduce((s, c) => s + c + 'é'.repeat(40), '');
+        const slice = 'xxcafé ÿxx'.repeat(50).slice(2, 8);
+        for (const s of ['plain', 'café ÿ', '日本', '😀', '', long, rope, slice, 'é\u0000é']) console.log(s);
+        api.idToken.setCustomClaim('k', [long, '日本 é', slice, event.user.user_id + 'ü']);
+    };"#);
+    assert_eq!(inv.failure, None);
+    let long = format!("{}ÿ", "é".repeat(300));
+    let rope = ["a", "b", "c"].map(|c| format!("{c}{}", "é".repeat(40))).concat();
+    let lines: Vec<&str> = inv.console.iter().map(|line| line.message.as_str()).collect();
+    assert_eq!(
+        lines,
+        ["plain", "café ÿ", "日本", "😀", "", &long, &rope, "café ÿ", "é\u{0}é"]
+    );
+    let calls = &tx.invocations()[0].calls;
+    assert_eq!(calls[0].args[1], json!([long, "日本 é", "café ÿ", "u1ü"]));
+}
+
 /// An object's first property array lives in the object's own block
 /// (third_party/README.md, change 21); it must behave as any other as the
 /// object grows past it, shrinks, shares shapes and is freed. The expected

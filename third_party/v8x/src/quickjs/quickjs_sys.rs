@@ -406,6 +406,9 @@ unsafe extern "C" {
   pub fn JS_ToFloat64(ctx: *mut JSContext, pres: *mut f64, v: JSValue)
   -> c_int;
 
+  /// actions: the characters of a string of 8-bit characters, in place.
+  pub fn JS_ActionsString8(v: JSValue, plen: *mut usize) -> *const u8;
+
   pub fn JS_ToCStringLen2(
     ctx: *mut JSContext,
     plen: *mut usize,

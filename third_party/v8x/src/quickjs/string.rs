@@ -769,6 +769,8 @@ pub(super) struct ViewState {
   data: *mut c_void,
   len: usize,
   is_one_byte: bool,
+  // actions: `data` is the string's own characters, not a copy (change 24).
+  borrowed: bool,
 }
 
 #[unsafe(no_mangle)]
@@ -778,6 +780,22 @@ pub extern "C" fn v8__String__ValueView__CONSTRUCT(
   string: *const V8String,
 ) {
   let ctx = ctx_for(isolate);
+  // actions: a string of 8-bit characters is viewed where it is, with no
+  // copy (change 24). The view lives while the caller holds the string, and
+  // strings never change.
+  if !ctx.is_null() && !string.is_null() {
+    let mut len: usize = 0;
+    let bytes = unsafe { JS_ActionsString8(jsval_of(string), &mut len) };
+    if !bytes.is_null() {
+      unsafe {
+        (*buf).data = bytes as *mut c_void;
+        (*buf).len = len;
+        (*buf).is_one_byte = true;
+        (*buf).borrowed = true;
+      }
+      return;
+    }
+  }
   let units: Vec<u16> = if ctx.is_null() || string.is_null() {
     Vec::new()
   } else {
@@ -806,6 +824,7 @@ pub extern "C" fn v8__String__ValueView__CONSTRUCT(
     (*buf).data = data;
     (*buf).len = len;
     (*buf).is_one_byte = is_one_byte;
+    (*buf).borrowed = false;
   }
 }
 
@@ -813,6 +832,12 @@ pub extern "C" fn v8__String__ValueView__CONSTRUCT(
 pub extern "C" fn v8__String__ValueView__DESTRUCT(this: *mut ViewState) {
   unsafe {
     let st = &mut *this;
+    if st.borrowed {
+      st.data = ptr::null_mut();
+      st.len = 0;
+      st.borrowed = false;
+      return;
+    }
     if !st.data.is_null() {
       if st.is_one_byte {
         let slice = ptr::slice_from_raw_parts_mut(st.data as *mut u8, st.len);

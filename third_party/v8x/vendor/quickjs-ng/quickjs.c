@@ -764,6 +764,23 @@ static inline uint8_t *str8(JSString *p)
     return strv(p);
 }
 
+/* actions: the characters of `v`, when it is a string of 8-bit (Latin-1)
+   characters, where the string holds them, with their count in *plen;
+   NULL for anything else (change 24). Strings never change, and the caller
+   holds `v`, so they stay as they are while it does. */
+const uint8_t *JS_ActionsString8(JSValueConst v, size_t *plen)
+{
+    JSString *p;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_STRING)
+        return NULL;
+    p = JS_VALUE_GET_STRING(v);
+    if (p->is_wide_char)
+        return NULL;
+    *plen = p->len;
+    return str8(p);
+}
+
 static inline uint16_t *str16(JSString *p)
 {
     return strv(p);
