@@ -654,14 +654,21 @@ impl<'b, 's> Overlay<'b, 's> {
     /// those of `replace` that `base` lacks.
     fn members(&self) -> Vec<(&str, Item<'_, 'b, 's>)> {
         let mut members = Vec::with_capacity(self.base.len() + self.replace.len());
+        // Which of `replace` took a base key's place, so the rest are found
+        // without hashing their names (the names of `replace` are distinct,
+        // as are the keys of `base`).
+        let mut placed = vec![false; self.replace.len()];
         for (key, value) in self.base {
-            match self.replace.iter().find(|(name, _)| name == key) {
-                Some((_, part)) => members.push((key.as_str(), Item::Part(part))),
+            match self.replace.iter().position(|(name, _)| name == key) {
+                Some(at) => {
+                    placed[at] = true;
+                    members.push((key.as_str(), Item::Part(&self.replace[at].1)));
+                }
                 None => members.push((key.as_str(), Item::Base(value))),
             }
         }
-        for (name, part) in &self.replace {
-            if !self.base.contains_key(*name) {
+        for ((name, part), placed) in self.replace.iter().zip(placed) {
+            if !placed {
                 members.push((*name, Item::Part(part)));
             }
         }
