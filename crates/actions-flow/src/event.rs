@@ -386,7 +386,9 @@ fn event_parts<'a>(
 /// It keeps no copy of the snapshot it was built for: the transaction
 /// keeps every invocation's, and the caller gives the last one back.
 pub(crate) struct LastEvent<'a> {
-    parts: EventParts,
+    /// The parts, once the host has given them back
+    /// ([`LastEvent::give_back`]).
+    parts: Option<EventParts>,
     /// The leaf number of each path of [`FOLLOWED`] in `parts`.
     followed: [Option<usize>; FOLLOWED.len()],
     secrets: &'a BTreeMap<String, String>,
@@ -406,17 +408,28 @@ pub(crate) fn next_event_parts<'a>(
 ) -> EventParts {
     if let (Some(event), Some(before)) = (last.as_mut(), before) {
         if event.follow(seen, before, secrets) {
-            return event.parts.clone();
+            if let Some(parts) = event.parts.take() {
+                return parts;
+            }
         }
     }
     let mut followed = [None; FOLLOWED.len()];
     let parts = event_parts(base, seen, secrets, texts, &mut followed);
     *last = Some(LastEvent {
-        parts: parts.clone(),
+        parts: None,
         followed,
         secrets,
     });
     parts
+}
+
+impl LastEvent<'_> {
+    /// The parts [`next_event_parts`] gave, given back unchanged once they
+    /// are used (`None` when they are not to be had: the next event is then
+    /// built afresh).
+    pub(crate) fn give_back(&mut self, parts: Option<EventParts>) {
+        self.parts = parts;
+    }
 }
 
 impl<'a> LastEvent<'a> {
@@ -456,7 +469,9 @@ impl<'a> LastEvent<'a> {
         {
             return false;
         }
-        let parts = &mut self.parts;
+        let Some(parts) = self.parts.as_mut() else {
+            return false;
+        };
         // In the order of FOLLOWED.
         let leaves = [
             (
@@ -946,6 +961,24 @@ mod tests {
         assert!(!texts.is_copy_of_base("request", &moved.request));
     }
 
+    /// [`next_event_parts`] with the parts given back as the host gives
+    /// them; the event's text.
+    fn next_text<'a>(
+        base: &'a Value,
+        seen: &Snapshot,
+        before: Option<&Snapshot>,
+        secrets: &'a BTreeMap<String, String>,
+        texts: &mut LeafTexts<'a>,
+        last: &mut Option<LastEvent<'a>>,
+    ) -> String {
+        let parts = next_event_parts(base, seen, before, secrets, texts, last);
+        let text = parts.text();
+        last.as_mut()
+            .expect("made or followed")
+            .give_back(Some(parts));
+        text
+    }
+
     #[test]
     fn each_event_built_from_the_last_is_the_merged_event() {
         let default = base_event("acme", None, 0).unwrap();
@@ -1020,7 +1053,7 @@ mod tests {
                 |seen: &Snapshot, secrets| invocation_event(base, seen, secrets).to_string();
             let mut texts = LeafTexts::default();
             let mut last = None;
-            next_event_parts(base, &first, None, &none, &mut texts, &mut last);
+            next_text(base, &first, None, &none, &mut texts, &mut last);
             let mut before = &first;
             for seen in &leaves[1..] {
                 let event = last.as_mut().unwrap();
@@ -1030,9 +1063,9 @@ mod tests {
                 assert_eq!(event.follow(seen, before, &none), !lacks_leaf);
                 if lacks_leaf {
                     last = None;
-                    next_event_parts(base, seen, Some(before), &none, &mut texts, &mut last);
+                    next_text(base, seen, Some(before), &none, &mut texts, &mut last);
                 } else {
-                    assert_eq!(event.parts.text(), merged(seen, &none));
+                    assert_eq!(event.parts.as_ref().unwrap().text(), merged(seen, &none));
                 }
                 before = seen;
             }
@@ -1041,24 +1074,32 @@ mod tests {
             let end = before;
             assert!(event.follow(end, end, &none_too));
             assert!(!event.follow(end, end, &own));
-            next_event_parts(base, end, None, &own, &mut texts, &mut last);
+            next_text(base, end, None, &own, &mut texts, &mut last);
             assert!(last.as_mut().unwrap().follow(end, end, &own_too));
             let mut before = end;
             for seen in &rebuilt {
                 let event = last.as_mut().unwrap();
                 assert!(!event.follow(seen, before, &own));
-                let parts = next_event_parts(base, seen, Some(before), &own, &mut texts, &mut last);
-                assert_eq!(parts.text(), merged(seen, &own));
+                let text = next_text(base, seen, Some(before), &own, &mut texts, &mut last);
+                assert_eq!(text, merged(seen, &own));
                 before = seen;
             }
-            // And whatever comes, each event is the merged one.
+            // And whatever comes, each event is the merged one, whether
+            // the parts come back or not.
             let mut last = None;
             let mut before = None;
-            for seen in leaves.iter().chain(&rebuilt).chain(leaves.iter().rev()) {
+            for (i, seen) in leaves
+                .iter()
+                .chain(&rebuilt)
+                .chain(leaves.iter().rev())
+                .enumerate()
+            {
                 for secrets in [&none, &own] {
                     let parts =
                         next_event_parts(base, seen, before, secrets, &mut texts, &mut last);
                     assert_eq!(parts.text(), merged(seen, secrets));
+                    let back = (i % 3 != 2).then_some(parts);
+                    last.as_mut().unwrap().give_back(back);
                     before = Some(seen);
                 }
             }

@@ -142,6 +142,10 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
                 budget.saturating_sub(spent),
             );
             transaction = returned;
+            // The event's parts back, to make the next event from.
+            if let Some(last) = last_event.as_mut() {
+                last.give_back(host.take_event_parts());
+            }
             spent += invocation.duration;
             let end = handler_end(&invocation, flow.timeout_ms);
             http_log.extend(invocation.http.iter().cloned());

@@ -501,6 +501,16 @@ impl Host {
         self.invoke_event(index, handler, Event::Parts(event), transaction, budget)
     }
 
+    /// The parts given to the last [`Host::invoke_parts`], back, as they
+    /// were given: the caller can change them into the next event's instead
+    /// of keeping a copy. `None` after any other call.
+    pub fn take_event_parts(&mut self) -> Option<EventParts> {
+        self.with_state(|host| match std::mem::take(&mut host.event) {
+            Event::Parts(parts) => Some(parts),
+            Event::Json(_) => host.spent_event.take(),
+        })
+    }
+
     fn invoke_event(
         &mut self,
         index: usize,
@@ -516,6 +526,11 @@ impl Host {
             .clone()
             .filter(|f| f.kind != FailureKind::Threw)
         {
+            // Nothing to give back from this call (`take_event_parts`).
+            self.with_state(|host| {
+                host.event = Event::default();
+                host.spent_event = None;
+            });
             return (
                 transaction,
                 Invocation {
@@ -529,6 +544,7 @@ impl Host {
         self.with_state(|host| {
             host.transaction = Some(transaction);
             host.event = event;
+            host.spent_event = None;
             host.failure = None;
             host.settled = false;
         });

@@ -56,6 +56,9 @@ impl Console {
 pub(crate) struct HostState {
     pub(crate) transaction: Option<Box<Transaction>>,
     pub(crate) event: crate::event_plan::Event,
+    /// The parts of the last event the glue took, for the caller to have
+    /// back ([`crate::Host::take_event_parts`]).
+    pub(crate) spent_event: Option<crate::event_plan::EventParts>,
     /// The event parts the glue holds templates of.
     pub(crate) event_templates: crate::event_plan::EventTemplates,
     /// Virtual time in ms since the epoch, or `None` for the system clock.

@@ -252,8 +252,14 @@ fn invoke_flow(host: &mut Host, code: &str, budget: Duration) -> actions_runtime
     let index = host.load(&source(code), BUDGET).unwrap();
     let mut tx = transaction();
     tx.begin("a", 0, "onExecutePostLogin");
-    host.invoke(index, "onExecutePostLogin", "{}".into(), Box::new(tx), budget)
-        .1
+    host.invoke(
+        index,
+        "onExecutePostLogin",
+        "{}".into(),
+        Box::new(tx),
+        budget,
+    )
+    .1
 }
 
 /// Runs `code`'s handler as a flow of its own on `host`; returns its console.
@@ -302,6 +308,47 @@ fn big_event(user_id: &str, factors: serde_json::Value, extra: Option<&str>) -> 
 fn parts_of(event: &str) -> EventParts {
     let value: serde_json::Value = serde_json::from_str(event).unwrap();
     EventParts::from_object(value.as_object().unwrap())
+}
+
+/// The parts of an event come back as they were given once the handler
+/// took them, and not after a call that was given none.
+#[test]
+fn event_parts_come_back_as_they_were_given() {
+    let mut host = Host::new(HostOptions::default()).unwrap();
+    host.begin_flow(1, Some(0)).unwrap();
+    let reads = host
+        .load(
+            &source("exports.onExecutePostLogin = async (event) => { event.user.x = 1; };"),
+            BUDGET,
+        )
+        .unwrap();
+    let text = r#"{"user":{"user_id":"u1","enrolledFactors":[]},"n":[1,{"a":"é"}]}"#;
+    for _ in 0..3 {
+        let mut tx = transaction();
+        tx.begin("a", 0, "onExecutePostLogin");
+        let (_, inv) = host.invoke_parts(
+            reads,
+            "onExecutePostLogin",
+            parts_of(text),
+            Box::new(tx),
+            BUDGET,
+        );
+        assert_eq!(inv.failure, None);
+        let back = host.take_event_parts().expect("the parts come back");
+        assert_eq!(back.text(), parts_of(text).text());
+        assert!(host.take_event_parts().is_none(), "given back once");
+    }
+    let mut tx = transaction();
+    tx.begin("a", 0, "onExecutePostLogin");
+    let (_, inv) = host.invoke(
+        reads,
+        "onExecutePostLogin",
+        text.into(),
+        Box::new(tx),
+        BUDGET,
+    );
+    assert_eq!(inv.failure, None);
+    assert!(host.take_event_parts().is_none(), "no parts were given");
 }
 
 /// Events are sent as changes to a template the glue copies
@@ -379,16 +426,34 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
         if i == 2 {
             let mut tx = transaction();
             tx.begin("trap", 0, "onExecutePostLogin");
-            let (_, inv) = host.invoke(trap, "onExecutePostLogin", "{}".into(), Box::new(tx), BUDGET);
+            let (_, inv) = host.invoke(
+                trap,
+                "onExecutePostLogin",
+                "{}".into(),
+                Box::new(tx),
+                BUDGET,
+            );
             assert_eq!(inv.failure, None);
         }
         let mut tx = transaction();
         tx.begin("vandal", 0, "onExecutePostLogin");
         // The text, or the same event as parts, turn about.
         let (_, inv) = if i % 2 == 0 {
-            host.invoke(vandal, "onExecutePostLogin", event.clone(), Box::new(tx), BUDGET)
+            host.invoke(
+                vandal,
+                "onExecutePostLogin",
+                event.clone(),
+                Box::new(tx),
+                BUDGET,
+            )
         } else {
-            host.invoke_parts(vandal, "onExecutePostLogin", parts_of(event), Box::new(tx), BUDGET)
+            host.invoke_parts(
+                vandal,
+                "onExecutePostLogin",
+                parts_of(event),
+                Box::new(tx),
+                BUDGET,
+            )
         };
         assert_eq!(inv.failure, None, "event {i}");
         let want = serde_json::from_str::<serde_json::Value>(event)
@@ -722,7 +787,13 @@ fn loaded_with(
     for (position, index) in indices.into_iter().enumerate() {
         let mut tx = transaction();
         tx.begin("a", position, "onExecutePostLogin");
-        let (_, inv) = host.invoke(index, "onExecutePostLogin", "{}".into(), Box::new(tx), BUDGET);
+        let (_, inv) = host.invoke(
+            index,
+            "onExecutePostLogin",
+            "{}".into(),
+            Box::new(tx),
+            BUDGET,
+        );
         seen.push((
             inv.console.into_iter().map(|line| line.message).collect(),
             inv.failure.map(|f| (f.kind, f.message)),
@@ -988,11 +1059,27 @@ fn strings_reach_rust_as_they_are() {
     };"#);
     assert_eq!(inv.failure, None);
     let long = format!("{}ÿ", "é".repeat(300));
-    let rope = ["a", "b", "c"].map(|c| format!("{c}{}", "é".repeat(40))).concat();
-    let lines: Vec<&str> = inv.console.iter().map(|line| line.message.as_str()).collect();
+    let rope = ["a", "b", "c"]
+        .map(|c| format!("{c}{}", "é".repeat(40)))
+        .concat();
+    let lines: Vec<&str> = inv
+        .console
+        .iter()
+        .map(|line| line.message.as_str())
+        .collect();
     assert_eq!(
         lines,
-        ["plain", "café ÿ", "日本", "😀", "", &long, &rope, "café ÿ", "é\u{0}é"]
+        [
+            "plain",
+            "café ÿ",
+            "日本",
+            "😀",
+            "",
+            &long,
+            &rope,
+            "café ÿ",
+            "é\u{0}é"
+        ]
     );
     let calls = &tx.invocations()[0].calls;
     assert_eq!(calls[0].args[1], json!([long, "日本 é", "café ÿ", "u1ü"]));

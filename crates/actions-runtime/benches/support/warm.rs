@@ -57,9 +57,13 @@ impl Warm {
         };
         let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
         tx.begin("a", 0, "onExecutePostLogin");
-        let (mut tx, invocation) =
-            self.host
-                .invoke(index, "onExecutePostLogin", self.event.clone(), Box::new(tx), BUDGET);
+        let (mut tx, invocation) = self.host.invoke(
+            index,
+            "onExecutePostLogin",
+            self.event.clone(),
+            Box::new(tx),
+            BUDGET,
+        );
         assert!(invocation.failure.is_none(), "{:?}", invocation.failure);
         tx.end(HandlerEnd::Returned);
         *tx

@@ -22,7 +22,11 @@ pub(crate) fn op_host_event(state: &mut OpState, finished: i32) -> String {
             Event::Parts(parts) => parts.text(),
         };
     }
-    host.event_templates.plan_event(&event, finished)
+    let plan = host.event_templates.plan_event(&event, finished);
+    if let Event::Parts(parts) = event {
+        host.spent_event = Some(parts);
+    }
+    plan
 }
 
 #[op2(fast)]

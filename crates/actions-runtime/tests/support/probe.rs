@@ -19,7 +19,13 @@ pub(crate) fn one_flow(host: &mut Host, code: &str, budget: Duration) -> (Transa
     let index = host.load(&source, budget).expect("the Action loads");
     let mut tx = Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]);
     tx.begin("probe", 0, "onExecutePostLogin");
-    let (tx, invocation) = host.invoke(index, "onExecutePostLogin", "{}".into(), Box::new(tx), budget);
+    let (tx, invocation) = host.invoke(
+        index,
+        "onExecutePostLogin",
+        "{}".into(),
+        Box::new(tx),
+        budget,
+    );
     (*tx, invocation)
 }
 
