@@ -36,6 +36,35 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
     }
 }
 
+/// `value`'s member `key`, found by comparing keys in turn: the event's
+/// objects have a dozen or so members, and serde_json's maps hash a key with
+/// SipHash to look it up, which costs more.
+pub(crate) fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    map_member(value.as_object()?, key)
+}
+
+/// [`member`] of a map.
+pub(crate) fn map_member<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
+    map.iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, value)| value)
+}
+
+/// [`member`], or `null` when there is none (as `value[key]` gives).
+pub(crate) fn member_or_null<'v>(value: &'v Value, key: &str) -> &'v Value {
+    static NULL: Value = Value::Null;
+    member(value, key).unwrap_or(&NULL)
+}
+
+/// [`member`], to change.
+fn member_mut<'v>(value: &'v mut Value, key: &str) -> Option<&'v mut Value> {
+    value
+        .as_object_mut()?
+        .iter_mut()
+        .find(|(name, _)| *name == key)
+        .map(|(_, value)| value)
+}
+
 /// The login's starting event: the default event, `tenant.id` from the
 /// tenant name, the flow's partial event over both, and a `timestamp` on every
 /// authentication method that lacks one (the login's start time).
@@ -49,7 +78,10 @@ pub(crate) fn base_event(
     let mut event = SPARE_BASE_EVENT
         .with(|spare| spare.borrow_mut().take())
         .unwrap_or_else(|| default_event().clone());
-    event["tenant"]["id"] = Value::String(tenant_name.to_owned());
+    match member_mut(&mut event, "tenant").and_then(|tenant| member_mut(tenant, "id")) {
+        Some(id) => *id = Value::String(tenant_name.to_owned()),
+        None => event["tenant"]["id"] = Value::String(tenant_name.to_owned()),
+    }
     if let Some(partial) = partial {
         if !partial.is_object() {
             return Err("`event` must be an object".to_owned());
@@ -58,8 +90,8 @@ pub(crate) fn base_event(
     }
     check_shape(&event)?;
     let start = iso8601(start_ms);
-    if let Some(methods) = event
-        .pointer_mut("/authentication/methods")
+    if let Some(methods) = member_mut(&mut event, "authentication")
+        .and_then(|authentication| member_mut(authentication, "methods"))
         .and_then(Value::as_array_mut)
     {
         for method in methods.iter_mut().filter_map(Value::as_object_mut) {
@@ -247,11 +279,10 @@ fn default_inner_text(
 }
 
 fn check_shape(event: &Value) -> Result<(), String> {
-    let user = event
-        .get("user")
+    let user = member(event, "user")
         .filter(|u| u.is_object())
         .ok_or("`event.user` must be an object")?;
-    match user.get("enrolledFactors") {
+    match member(user, "enrolledFactors") {
         Some(Value::Array(factors)) => {
             for (i, factor) in factors.iter().enumerate() {
                 if factor.get("type").and_then(Value::as_str).is_none() {
@@ -263,7 +294,7 @@ fn check_shape(event: &Value) -> Result<(), String> {
         }
         _ => return Err("`event.user.enrolledFactors` must be an array".to_owned()),
     }
-    match event.pointer("/authentication/methods") {
+    match member(event, "authentication").and_then(|a| member(a, "methods")) {
         Some(Value::Array(methods)) if methods.iter().all(Value::is_object) => Ok(()),
         _ => Err("`event.authentication.methods` must be an array of objects".to_owned()),
     }
@@ -590,7 +621,7 @@ fn overlay<'b, 's>(
     let empty: &'static Map<String, Value> = &EMPTY;
     let base = object(Some(base)).unwrap_or(empty);
     let user = Overlay {
-        base: object(base.get("user")).unwrap_or(empty),
+        base: object(map_member(base, "user")).unwrap_or(empty),
         replace: vec![
             ("enrolledFactors", Part::Values(&seen.enrolled_factors)),
             ("app_metadata", Part::Value(&seen.app_metadata)),
@@ -598,7 +629,7 @@ fn overlay<'b, 's>(
         ],
     };
     let authentication = Overlay {
-        base: object(base.get("authentication")).unwrap_or(empty),
+        base: object(map_member(base, "authentication")).unwrap_or(empty),
         replace: vec![("methods", Part::Values(&seen.methods))],
     };
     let mut replace = vec![
@@ -614,7 +645,7 @@ fn overlay<'b, 's>(
             replace.push((key, Part::Value(value)));
         }
     }
-    if let Some(transaction) = object(base.get("transaction")) {
+    if let Some(transaction) = object(map_member(base, "transaction")) {
         replace.push((
             "transaction",
             Part::Object(Overlay {
@@ -628,7 +659,7 @@ fn overlay<'b, 's>(
     }
     // The event's secrets, then the Action's own over them.
     let secrets = Overlay {
-        base: object(base.get("secrets")).unwrap_or(empty),
+        base: object(map_member(base, "secrets")).unwrap_or(empty),
         replace: secrets
             .iter()
             .map(|(key, secret)| (key.as_str(), Part::Str(secret)))

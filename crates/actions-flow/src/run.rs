@@ -14,7 +14,7 @@ use actions_core::{
 use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
-use crate::event::{next_event_parts, shared_default_member, LeafTexts};
+use crate::event::{member, member_or_null, next_event_parts, shared_default_member, LeafTexts};
 use crate::report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
@@ -190,7 +190,7 @@ fn new_transaction<'a>(
 ) -> Transaction {
     let event = &flow.base_event;
     let copy = |key: &'static str, texts: &mut LeafTexts<'a>| {
-        let value = match event.get(key) {
+        let value = match member(event, key) {
             Some(value) => {
                 shared_default_member(key, value).unwrap_or_else(|| Arc::new(value.clone()))
             }
@@ -199,7 +199,7 @@ fn new_transaction<'a>(
         texts.copied_from_base(key, &value);
         value
     };
-    let user = &event["user"];
+    let user = member_or_null(event, "user");
     let strings = |value: &Value| -> Vec<String> {
         value
             .as_array()
@@ -213,30 +213,38 @@ fn new_transaction<'a>(
             .unwrap_or_default()
     };
     let context = LoginContext {
-        user_id: user["user_id"].as_str().unwrap_or_default().to_owned(),
-        protocol: event["transaction"]["protocol"].as_str().map(str::to_owned),
+        user_id: member_or_null(user, "user_id")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        protocol: member_or_null(member_or_null(event, "transaction"), "protocol")
+            .as_str()
+            .map(str::to_owned),
         request: copy("request", texts),
         session: copy("session", texts),
         refresh_token: copy("refresh_token", texts),
-        transaction_metadata: event["transaction"]["metadata"]
+        transaction_metadata: member_or_null(member_or_null(event, "transaction"), "metadata")
             .as_object()
             .cloned()
             .unwrap_or_default(),
         executed_rules: Vec::new(),
-        roles: strings(&event["authorization"]["roles"]),
+        roles: strings(member_or_null(
+            member_or_null(event, "authorization"),
+            "roles",
+        )),
         seed: flow.seed,
     };
     Transaction::new(
         flow.tenant.clone(),
         UserState {
-            app_metadata: user["app_metadata"].clone(),
-            user_metadata: user["user_metadata"].clone(),
-            enrolled_factors: user["enrolledFactors"]
+            app_metadata: member_or_null(user, "app_metadata").clone(),
+            user_metadata: member_or_null(user, "user_metadata").clone(),
+            enrolled_factors: member_or_null(user, "enrolledFactors")
                 .as_array()
                 .cloned()
                 .unwrap_or_default(),
         },
-        event["authentication"]["methods"]
+        member_or_null(member_or_null(event, "authentication"), "methods")
             .as_array()
             .cloned()
             .unwrap_or_default(),
