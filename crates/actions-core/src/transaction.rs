@@ -41,7 +41,8 @@ pub struct UserState {
     /// `event.user.user_metadata`.
     pub user_metadata: Value,
     /// `event.user.enrolledFactors`, the whole truth about the user's factors.
-    pub enrolled_factors: Vec<Value>,
+    /// Shared with the snapshots taken while it is unchanged.
+    pub enrolled_factors: Arc<Vec<Value>>,
 }
 
 /// What one invocation was given (flow-file.md §2 `invocations[].seen`), plus
@@ -50,9 +51,9 @@ pub struct UserState {
 pub struct Snapshot {
     /// `event.user.enrolledFactors`.
     #[serde(rename = "enrolledFactors")]
-    pub enrolled_factors: Vec<Value>,
+    pub enrolled_factors: Arc<Vec<Value>>,
     /// `event.authentication.methods`.
-    pub methods: Vec<Value>,
+    pub methods: Arc<Vec<Value>>,
     /// `event.user.app_metadata`.
     #[serde(skip)]
     pub app_metadata: Value,
@@ -142,7 +143,8 @@ pub struct Transaction {
     handler: String,
     start_enrolled: Vec<String>,
     user: UserState,
-    methods: Vec<Value>,
+    /// Shared with the snapshots taken while it is unchanged.
+    methods: Arc<Vec<Value>>,
     responses: VecDeque<MfaResponse>,
     responses_used: usize,
     continues: VecDeque<ContinueResponse>,
@@ -196,7 +198,7 @@ impl Transaction {
             handler: String::new(),
             start_enrolled,
             user,
-            methods,
+            methods: methods.into(),
             responses: responses.into(),
             responses_used: 0,
             continues: VecDeque::new(),
@@ -432,7 +434,7 @@ impl Transaction {
             self.scopes.push((scope, change));
         }
         for url in pending.record_methods.drain(..) {
-            self.methods
+            Arc::make_mut(&mut self.methods)
                 .push(json!({ "name": url, "timestamp": iso8601(self.now_ms) }));
         }
         if let Some(id) = pending.primary_user.take() {
@@ -618,9 +620,9 @@ impl Transaction {
         self.mfa.push(entry);
         // Decision 10: what later Actions see.
         if is_enroll {
-            self.user.enrolled_factors.push(json!({ "type": factor }));
+            Arc::make_mut(&mut self.user.enrolled_factors).push(json!({ "type": factor }));
         }
-        self.methods
+        Arc::make_mut(&mut self.methods)
             .push(json!({ "name": "mfa", "type": factor, "timestamp": iso8601(clock.now_ms()) }));
         self.completions.push(Completion {
             factor,

@@ -29,7 +29,11 @@ fn login_with(tenant: Tenant, enrolled: &[&str], responses: Vec<MfaResponse>) ->
     let user = UserState {
         app_metadata: json!({}),
         user_metadata: json!({}),
-        enrolled_factors: enrolled.iter().map(|t| json!({ "type": t })).collect(),
+        enrolled_factors: enrolled
+            .iter()
+            .map(|t| json!({ "type": t }))
+            .collect::<Vec<_>>()
+            .into(),
     };
     let methods = vec![json!({"name": "pwd", "timestamp": iso8601(START)})];
     Login {
@@ -119,7 +123,7 @@ fn seed_admin_flow_challenge_then_enroll_in_one_action() {
     // auth0-post-login §3.6: the next Action sees the refreshed snapshots.
     let seen = l.tx.begin("next", 1, "onExecutePostLogin");
     assert_eq!(
-        seen.enrolled_factors,
+        *seen.enrolled_factors,
         vec![json!({"type": "otp"}), json!({"type": "webauthn-roaming"})]
     );
     let names: Vec<_> = seen
@@ -374,7 +378,7 @@ fn decision_7_an_earlier_enrollment_meets_the_challenge_rule() {
     );
     let seen = l.tx.begin("b", 1, "onExecutePostLogin");
     assert_eq!(
-        seen.enrolled_factors,
+        *seen.enrolled_factors,
         vec![json!({"type": "otp"}), json!({"type": "recovery-code"})]
     );
 }
@@ -645,7 +649,7 @@ fn auth0_post_login_2_9_metadata_writes_throw_on_non_object_metadata() {
     let user = UserState {
         app_metadata: json!("legacy"),
         user_metadata: json!({}),
-        enrolled_factors: vec![],
+        enrolled_factors: vec![].into(),
     };
     let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
     tx.begin("a", 0, "onExecutePostLogin");

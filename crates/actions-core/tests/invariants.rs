@@ -486,7 +486,7 @@ fn user() -> BoxedStrategy<UserState> {
             |(enrolled_factors, app_metadata, user_metadata)| UserState {
                 app_metadata,
                 user_metadata,
-                enrolled_factors,
+                enrolled_factors: enrolled_factors.into(),
             },
         )
         .boxed()

@@ -761,10 +761,10 @@ mod tests {
     ) -> Value {
         let mut event = base.clone();
         let user = &mut event["user"];
-        user["enrolledFactors"] = Value::Array(seen.enrolled_factors.clone());
+        user["enrolledFactors"] = Value::Array(seen.enrolled_factors.to_vec());
         user["app_metadata"] = seen.app_metadata.clone();
         user["user_metadata"] = seen.user_metadata.clone();
-        event["authentication"]["methods"] = Value::Array(seen.methods.clone());
+        event["authentication"]["methods"] = Value::Array(seen.methods.to_vec());
         event["request"] = (*seen.request).clone();
         for (key, value) in [
             ("session", &seen.session),
@@ -811,8 +811,8 @@ mod tests {
         with_secrets["secrets"] = json!({"A": "base", "B": "base"});
         with_secrets["session"] = json!({"id": "s0"});
         let quiet = Snapshot {
-            enrolled_factors: vec![],
-            methods: vec![json!({"name": "pwd"})],
+            enrolled_factors: vec![].into(),
+            methods: vec![json!({"name": "pwd"})].into(),
             app_metadata: json!({}),
             user_metadata: json!({"x": [1, "two", null]}),
             request: json!({"ip": "1.2.3.4"}).into(),
@@ -822,8 +822,9 @@ mod tests {
             prompt: None,
         };
         let busy = Snapshot {
-            enrolled_factors: vec![json!({"type": "otp"}), json!({"type": "webauthn-roaming"})],
-            methods: vec![json!({"name": "mfa", "type": "otp", "timestamp": "t"})],
+            enrolled_factors: vec![json!({"type": "otp"}), json!({"type": "webauthn-roaming"})]
+                .into(),
+            methods: vec![json!({"name": "mfa", "type": "otp", "timestamp": "t"})].into(),
             app_metadata: json!({"roles": ["admin"], "q": "\"quoted\" \u{e9}"}),
             user_metadata: Value::Null,
             request: json!({"query": {"state": "abc"}}).into(),
@@ -960,8 +961,8 @@ mod tests {
         texts.copied_from_base("request", &request);
         texts.copied_from_base("session", &session);
         let start = Snapshot {
-            enrolled_factors: vec![json!({"type": "otp"})],
-            methods: vec![json!({"name": "pwd"})],
+            enrolled_factors: vec![json!({"type": "otp"})].into(),
+            methods: vec![json!({"name": "pwd"})].into(),
             app_metadata: json!({}),
             user_metadata: json!({}),
             request: Arc::clone(&request),
@@ -1018,8 +1019,8 @@ mod tests {
             sparse.as_object_mut().unwrap().remove(key);
         }
         let first = Snapshot {
-            enrolled_factors: vec![json!({"type": "otp"})],
-            methods: vec![json!({"name": "pwd"})],
+            enrolled_factors: vec![json!({"type": "otp"})].into(),
+            methods: vec![json!({"name": "pwd"})].into(),
             app_metadata: json!({}),
             user_metadata: json!({}),
             request: default["request"].clone().into(),
@@ -1035,16 +1036,16 @@ mod tests {
             change(&mut seen);
             leaves.push(seen);
         };
-        next(&|s| s.enrolled_factors.push(json!({"type": "webauthn-roaming"})));
-        next(&|s| s.methods.push(json!({"name": "mfa", "type": "otp"})));
+        next(&|s| Arc::make_mut(&mut s.enrolled_factors).push(json!({"type": "webauthn-roaming"})));
+        next(&|s| Arc::make_mut(&mut s.methods).push(json!({"name": "mfa", "type": "otp"})));
         next(&|s| s.app_metadata = json!({"last": "\"é\""}));
         next(&|s| s.user_metadata = Value::Null);
         next(&|s| {
             s.transaction_metadata.insert("k".to_owned(), json!(1));
         });
         next(&|s| {
-            s.enrolled_factors.clear();
-            s.methods.pop();
+            Arc::make_mut(&mut s.enrolled_factors).clear();
+            Arc::make_mut(&mut s.methods).pop();
         });
         // The same members in another order are another text.
         next(&|s| s.app_metadata = json!({"a": 1, "b": [1, 2]}));

@@ -242,7 +242,8 @@ fn new_transaction<'a>(
             enrolled_factors: member_or_null(user, "enrolledFactors")
                 .as_array()
                 .cloned()
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
         },
         member_or_null(member_or_null(event, "authentication"), "methods")
             .as_array()
@@ -312,7 +313,7 @@ fn report(
         user: UserReport {
             app_metadata: user.app_metadata.clone(),
             user_metadata: user.user_metadata.clone(),
-            enrolled_factors: user.enrolled_factors.clone(),
+            enrolled_factors: user.enrolled_factors.to_vec(),
         },
         id_token: IdTokenReport {
             claims: transaction.id_claims().clone(),

@@ -36,7 +36,7 @@ fn actions_are_not_written_to_the_bytecode_cache() {
     let user = UserState {
         app_metadata: json!({}),
         user_metadata: json!({}),
-        enrolled_factors: vec![],
+        enrolled_factors: vec![].into(),
     };
     let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
     tx.begin("test", 0, "onExecutePostLogin");

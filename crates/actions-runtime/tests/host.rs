@@ -12,7 +12,7 @@ fn transaction() -> Transaction {
     let user = UserState {
         app_metadata: json!({}),
         user_metadata: json!({}),
-        enrolled_factors: vec![],
+        enrolled_factors: vec![].into(),
     };
     Transaction::new(Tenant::default(), user, vec![], vec![])
 }

@@ -53,7 +53,7 @@ impl Warm {
         let user = UserState {
             app_metadata: json!({ "roles": ["admin"] }),
             user_metadata: json!({}),
-            enrolled_factors: vec![json!({ "type": "otp" })],
+            enrolled_factors: vec![json!({ "type": "otp" })].into(),
         };
         let mut tx = Transaction::new(Tenant::default(), user, vec![], vec![]);
         tx.begin("a", 0, "onExecutePostLogin");
