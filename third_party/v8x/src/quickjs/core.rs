@@ -359,6 +359,16 @@ pub(crate) struct IsoState {
   // are freed as fast as the next ones are made. A slot here holds no value.
   pub free_slots: Vec<*mut JSValue>,
 
+  // actions: the External each op's callback data was made into, by the
+  // data's address: made on an op's first call and given (duplicated) to
+  // every later one, instead of a new object, and its table entry, per call.
+  // Freed when the isolate is.
+  pub op_externals: HashMap<
+    usize,
+    JSValue,
+    std::hash::BuildHasherDefault<super::function::AddressHasher>,
+  >,
+
   // actions: the indices in `handles` of the slots recorded in string.rs's
   // external-string table, ascending. A slot is forgotten there when it is
   // freed: the table was never pruned, so it grew with every external string
@@ -965,6 +975,7 @@ pub extern "C" fn v8__Isolate__New(params: *const c_void) -> *mut RealIsolate {
     contexts: Vec::new(),
     handles: Vec::new(),
     free_slots: Vec::new(),
+    op_externals: HashMap::default(),
     external_handles: Vec::new(),
     persistent_handles: Vec::new(),
     script_host_defined_options: HashMap::new(),
@@ -1102,6 +1113,9 @@ pub extern "C" fn v8__Isolate__Dispose(this: *mut RealIsolate) {
     release_handles_to(&mut st, 0);
     for slot in st.free_slots.drain(..) {
       drop(Box::from_raw(slot));
+    }
+    for (_, external) in std::mem::take(&mut st.op_externals) {
+      JS_FreeValue(st.ctx, external);
     }
     while let Some(slot) = st.persistent_handles.pop() {
       let cell = slot.slot as *mut PersistentCell;

@@ -750,10 +750,33 @@ fn lookup_dispatch(
     })?;
   // Outside the borrow: making the External allocates, which can run the GC.
   let data = match external {
-    Some(ptr) => make_external_jsvalue(super::core::current_iso(), ctx, ptr),
+    Some(ptr) => op_external(super::core::current_iso(), ctx, ptr),
     None => data,
   };
   Some((callback, data, instance, signature, fast_overloads))
+}
+
+/// actions: the External for an op's callback data `ptr`, owned by the
+/// caller: the isolate's one for `ptr` (`IsoState::op_externals`), made on
+/// first use.
+fn op_external(
+  isolate: *mut RealIsolate,
+  ctx: *mut JSContext,
+  ptr: *mut c_void,
+) -> JSValue {
+  if isolate.is_null() || ctx.is_null() {
+    return make_external_jsvalue(isolate, ctx, ptr);
+  }
+  let st = iso_state(isolate);
+  let key = ptr as usize;
+  if let Some(external) = st.op_externals.get(&key) {
+    return unsafe { JS_DupValue(ctx, *external) };
+  }
+  let external = make_external_jsvalue(isolate, ctx, ptr);
+  if !jsv_is_undefined(&external) {
+    st.op_externals.insert(key, unsafe { JS_DupValue(ctx, external) });
+  }
+  external
 }
 
 #[cfg(test)]
