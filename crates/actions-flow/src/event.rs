@@ -78,9 +78,10 @@ pub(crate) fn base_event(
     let mut event = SPARE_BASE_EVENT
         .with(|spare| spare.borrow_mut().take())
         .unwrap_or_else(|| default_event().clone());
+    let id = Value::String(tenant_name.to_owned());
     match member_mut(&mut event, "tenant").and_then(|tenant| member_mut(tenant, "id")) {
-        Some(id) => *id = Value::String(tenant_name.to_owned()),
-        None => event["tenant"]["id"] = Value::String(tenant_name.to_owned()),
+        Some(slot) => *slot = id,
+        None => event["tenant"]["id"] = id,
     }
     if let Some(partial) = partial {
         if !partial.is_object() {

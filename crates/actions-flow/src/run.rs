@@ -200,6 +200,7 @@ fn new_transaction<'a>(
         value
     };
     let user = member_or_null(event, "user");
+    let transaction = member_or_null(event, "transaction");
     let strings = |value: &Value| -> Vec<String> {
         value
             .as_array()
@@ -217,13 +218,13 @@ fn new_transaction<'a>(
             .as_str()
             .unwrap_or_default()
             .to_owned(),
-        protocol: member_or_null(member_or_null(event, "transaction"), "protocol")
+        protocol: member_or_null(transaction, "protocol")
             .as_str()
             .map(str::to_owned),
         request: copy("request", texts),
         session: copy("session", texts),
         refresh_token: copy("refresh_token", texts),
-        transaction_metadata: member_or_null(member_or_null(event, "transaction"), "metadata")
+        transaction_metadata: member_or_null(transaction, "metadata")
             .as_object()
             .cloned()
             .unwrap_or_default(),

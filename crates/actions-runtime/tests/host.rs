@@ -694,20 +694,22 @@ fn one_runtime_serves_flows_with_different_heap_caps() {
     assert_eq!(inv.failure.unwrap().kind, FailureKind::Timeout);
 }
 
+/// The heap in use on `host` after `flows` more flows of `code`.
+fn heap_after(host: &mut Host, code: &str, flows: usize) -> usize {
+    for _ in 0..flows {
+        assert_eq!(invoke_flow(host, code, BUDGET).failure, None);
+    }
+    host.heap_used()
+}
+
 #[test]
 fn the_heap_does_not_grow_across_flows_on_a_reused_runtime() {
     let mut host = Host::new(HostOptions::default()).unwrap();
     // Were the global object not restored, `kept` would grow by an array
     // per flow.
     let code = "(globalThis.kept ||= []).push(new Array(100).fill(1)); exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('k', [1, 2, 3]); };";
-    let heap_after = |host: &mut Host, flows: usize| {
-        for _ in 0..flows {
-            assert_eq!(invoke_flow(host, code, BUDGET).failure, None);
-        }
-        host.heap_used()
-    };
-    let warm = heap_after(&mut host, 200);
-    let later = heap_after(&mut host, 2000);
+    let warm = heap_after(&mut host, code, 200);
+    let later = heap_after(&mut host, code, 2000);
     // Garbage not yet collected varies; a leak of even 100 bytes per flow
     // would show as 200 KB here.
     assert!(
@@ -725,14 +727,8 @@ fn kept_shapes_keep_no_flow_objects_alive() {
     let code = "const P = { blob: new Array(1 << 17).fill(0.5) };
         const o = Object.create(P); o.a = 1; o.b = 2;
         exports.onExecutePostLogin = async () => {};";
-    let heap_after = |host: &mut Host, flows: usize| {
-        for _ in 0..flows {
-            assert_eq!(invoke_flow(host, code, BUDGET).failure, None);
-        }
-        host.heap_used()
-    };
-    let warm = heap_after(&mut host, 5);
-    let later = heap_after(&mut host, 60);
+    let warm = heap_after(&mut host, code, 5);
+    let later = heap_after(&mut host, code, 60);
     assert!(
         later < warm + 8 * 1024 * 1024,
         "heap grew from {warm} to {later} bytes over 60 flows of 2 MiB prototypes"

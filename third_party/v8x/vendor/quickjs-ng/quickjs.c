@@ -2213,6 +2213,22 @@ void *js_calloc_rt(JSRuntime *rt, size_t count, size_t size)
     return ptr;
 }
 
+/* actions: a small block (1 to JS_ARENA_MAX_SMALL_PAYLOAD bytes): its class
+   is found once, and it is counted by its class's size; NULL when no arena
+   can be had (changes 17 and 22) */
+static inline __attribute__((always_inline)) void *js_malloc_small_counted(JSRuntime *rt, size_t size)
+{
+    int block_size_idx = arena_small_index(size);
+    void *ptr = arena_malloc_small(rt, block_size_idx);
+
+    if (likely(ptr)) {
+        rt->malloc_state.malloc_count++;
+        rt->malloc_state.malloc_size +=
+            arena_small_usable_size(block_size_idx) + MALLOC_OVERHEAD;
+    }
+    return ptr;
+}
+
 void *js_malloc_rt(JSRuntime *rt, size_t size)
 {
     void *ptr;
@@ -2226,19 +2242,9 @@ void *js_malloc_rt(JSRuntime *rt, size_t size)
     if (unlikely(js_memory_limit_exceeded(rt, size)))
         return NULL;
 
-    /* actions: a small block's class is found once, and its size comes
-       from the class (change 17) */
     if (likely(!JS_ARENA_LARGE_BLOCKS_ONLY &&
-               size <= JS_ARENA_MAX_SMALL_PAYLOAD)) {
-        int block_size_idx = arena_small_index(size);
-        ptr = arena_malloc_small(rt, block_size_idx);
-        if (unlikely(!ptr))
-            return NULL;
-        s->malloc_count++;
-        s->malloc_size += arena_small_usable_size(block_size_idx) +
-            MALLOC_OVERHEAD;
-        return ptr;
-    }
+               size <= JS_ARENA_MAX_SMALL_PAYLOAD))
+        return js_malloc_small_counted(rt, size);
 
     ptr = js_arena_malloc(rt, size);
     if (!ptr)
@@ -2365,14 +2371,9 @@ static inline __attribute__((always_inline)) void *js_malloc_rt_inline(JSRuntime
                size - 1 < JS_ARENA_MAX_SMALL_PAYLOAD &&
                (s->malloc_limit == 0 ||
                 s->malloc_size + size < s->malloc_limit))) {
-        int block_size_idx = arena_small_index(size);
-        void *ptr = arena_malloc_small(rt, block_size_idx);
-        if (likely(ptr)) {
-            s->malloc_count++;
-            s->malloc_size += arena_small_usable_size(block_size_idx) +
-                MALLOC_OVERHEAD;
+        void *ptr = js_malloc_small_counted(rt, size);
+        if (likely(ptr))
             return ptr;
-        }
     }
     return js_malloc_rt(rt, size);
 }
@@ -7609,12 +7610,7 @@ static void js_free_value_rt(JSRuntime *rt, JSValue v)
 
 void JS_FreeValueRT(JSRuntime *rt, JSValue v)
 {
-    if (JS_VALUE_HAS_REF_COUNT(v)) {
-        void *p = JS_VALUE_GET_PTR(v);
-        if (--JS_REF_COUNT(p) <= 0) {
-            js_free_value_rt(rt, v);
-        }
-    }
+    js_free_value_rt_inline(rt, v);
 }
 
 void JS_FreeValue(JSContext *ctx, JSValue v)
