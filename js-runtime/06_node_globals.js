@@ -17,7 +17,6 @@ const {
   ArrayPrototypeSort,
   Error,
   JSONParse,
-  MapPrototypeGetSize,
   ObjectFreeze,
   StringPrototypeSlice,
   StringPrototypeSplit,
@@ -101,13 +100,6 @@ function clear(handle) {
     core.cancelTimer(timeout._timer);
     byId.delete(timeout._timer._timerId);
   }
-}
-
-/** Cancels every timer (a new flow starts: nothing from the last one may fire). */
-export function cancelAllTimers() {
-  if (MapPrototypeGetSize(byId) === 0) return;
-  for (const timeout of byId.values()) core.cancelTimer(timeout._timer);
-  byId.clear();
 }
 
 export const timers = {

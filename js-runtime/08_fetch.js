@@ -2,14 +2,104 @@
 // `fetch`, `Headers`, `Request` and `Response` (the parts of the Fetch
 // Standard Actions and HTTP libraries use; bodies are buffered, not
 // streamed). Every request goes to `op_fetch`, which answers from the flow's
-// `http` fixtures or refuses; see crates/actions-runtime/src/ops/fetch.rs.
+// `http` fixtures or refuses, and follows redirects hop by hop; see
+// crates/actions-runtime/src/ops/fetch.rs. Methods and headers are checked
+// here as undici (Node 22's `fetch`) checks them, with its messages, and
+// again in Rust before anything is sent.
 
 import { core, primordials } from "ext:core/mod.js";
 import { op_fetch } from "ext:core/ops";
 import { URLSearchParams } from "ext:actions_runtime/06_node_globals.js";
-const { JSONParse, JSONStringify, SymbolIterator, SymbolToStringTag, TypeError } = primordials;
+const {
+  JSONParse,
+  JSONStringify,
+  ObjectPrototypeHasOwnProperty,
+  SafeSet,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIncludes,
+  StringPrototypeSlice,
+  StringPrototypeToLowerCase,
+  StringPrototypeToUpperCase,
+  SymbolIterator,
+  SymbolToStringTag,
+  TypeError,
+} = primordials;
 
 const encoder = { encode: (/** @type {string} */ s) => core.encode(s) };
+
+/** RFC 9110 `tchar`s other than letters and digits. */
+const TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
+
+/**
+ * Whether `text` is an HTTP token (RFC 9110 section 5.6.2), as a method or a
+ * header name must be.
+ * @param {string} text
+ */
+function isToken(text) {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = StringPrototypeCharCodeAt(text, i);
+    const alphanumeric = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (!alphanumeric && !StringPrototypeIncludes(TOKEN_PUNCTUATION, text[i])) return false;
+  }
+  return true;
+}
+
+/** @param {number} c */
+const isHttpWhitespace = (c) => c === 0x09 || c === 0x0a || c === 0x0d || c === 0x20;
+
+/**
+ * A header name, lower-cased; a `TypeError` unless it is a token.
+ * @param {string} prefix the method, for the message (`Headers.append`)
+ * @param {unknown} name
+ */
+function headerName(prefix, name) {
+  const text = String(name);
+  if (!isToken(text)) throw new TypeError(`${prefix}: "${text}" is an invalid header name.`);
+  return StringPrototypeToLowerCase(text);
+}
+
+/**
+ * A header value without leading and trailing HTTP whitespace (Fetch
+ * standard, "normalize"); a `TypeError` if NUL, CR or LF remain, which could
+ * otherwise end the header line and start another.
+ * @param {string} prefix
+ * @param {unknown} value
+ */
+function headerValue(prefix, value) {
+  const text = String(value);
+  let start = 0;
+  let end = text.length;
+  while (end > start && isHttpWhitespace(StringPrototypeCharCodeAt(text, end - 1))) end--;
+  while (start < end && isHttpWhitespace(StringPrototypeCharCodeAt(text, start))) start++;
+  const trimmed = StringPrototypeSlice(text, start, end);
+  for (let i = 0; i < trimmed.length; i++) {
+    const c = StringPrototypeCharCodeAt(trimmed, i);
+    if (c === 0x00 || c === 0x0a || c === 0x0d) throw new TypeError(`${prefix}: "${trimmed}" is an invalid header value.`);
+  }
+  return trimmed;
+}
+
+/** Methods sent upper-cased whatever their case (Fetch standard, "normalize a method"). */
+const NORMALISED_METHODS = { DELETE: "DELETE", GET: "GET", HEAD: "HEAD", OPTIONS: "OPTIONS", POST: "POST", PUT: "PUT" };
+/** Methods `fetch` refuses (Fetch standard, "forbidden method"). */
+const FORBIDDEN_METHODS = new SafeSet(["CONNECT", "TRACE", "TRACK"]);
+
+/**
+ * A request's method as undici checks and normalises it: `patch` stays
+ * `patch`, as in Node.
+ * @param {unknown} value
+ */
+function requestMethod(value) {
+  const method = String(value);
+  if (!isToken(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  const upper = StringPrototypeToUpperCase(method);
+  if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  return ObjectPrototypeHasOwnProperty(NORMALISED_METHODS, upper) ? /** @type {any} */ (NORMALISED_METHODS)[upper] : method;
+}
+
+/** `RequestRedirect`. */
+const REDIRECT_MODES = new SafeSet(["follow", "error", "manual"]);
 
 export class Headers {
   /** @param {any} [init] */
@@ -26,18 +116,20 @@ export class Headers {
   }
   /** @param {string} name @param {string} value */
   append(name, value) {
-    const key = String(name).toLowerCase();
+    const normalised = headerValue("Headers.append", value);
+    const key = headerName("Headers.append", name);
     const list = this._map.get(key) ?? [];
-    list.push(String(value).trim());
+    list.push(normalised);
     this._map.set(key, list);
   }
   /** @param {string} name @param {string} value */
   set(name, value) {
-    this._map.set(String(name).toLowerCase(), [String(value).trim()]);
+    const normalised = headerValue("Headers.set", value);
+    this._map.set(headerName("Headers.set", name), [normalised]);
   }
   /** @param {string} name */
   get(name) {
-    const list = this._map.get(String(name).toLowerCase());
+    const list = this._map.get(headerName("Headers.get", name));
     return list ? list.join(", ") : null;
   }
   getSetCookie() {
@@ -45,11 +137,11 @@ export class Headers {
   }
   /** @param {string} name */
   has(name) {
-    return this._map.has(String(name).toLowerCase());
+    return this._map.has(headerName("Headers.has", name));
   }
   /** @param {string} name */
   delete(name) {
-    this._map.delete(String(name).toLowerCase());
+    this._map.delete(headerName("Headers.delete", name));
   }
   /** @param {(value: string, key: string, parent: Headers) => void} fn @param {unknown} [thisArg] */
   forEach(fn, thisArg) {
@@ -128,11 +220,14 @@ export class Request extends Body {
     const [bytes, type] = init.body !== undefined ? extractBody(init.body) : [from ? from._bytes : null, null];
     super(bytes);
     this.url = from ? from.url : new URL(String(input)).href;
-    this.method = String(init.method ?? from?.method ?? "GET").toUpperCase();
+    this.method = init.method != null ? requestMethod(init.method) : (from?.method ?? "GET");
     this.headers = new Headers(init.headers ?? from?.headers);
     if (type && !this.headers.has("content-type")) this.headers.set("content-type", type);
     this.signal = init.signal ?? from?.signal ?? null;
-    this.redirect = init.redirect ?? "follow";
+    this.redirect = String(init.redirect ?? from?.redirect ?? "follow");
+    if (!REDIRECT_MODES.has(this.redirect)) {
+      throw new TypeError(`Request constructor: ${this.redirect} is not an accepted type. Expected one of follow, error, manual.`);
+    }
     this.credentials = init.credentials ?? "same-origin";
     this.duplex = init.duplex;
     if ((this.method === "GET" || this.method === "HEAD") && bytes) {
@@ -201,6 +296,7 @@ export async function fetch(input, init) {
     url: request.url,
     headers: [...request.headers],
     body: request._bytes,
+    redirect: request.redirect,
   });
   const answer = signal
     ? await new Promise((resolve, reject) => {
@@ -210,6 +306,7 @@ export async function fetch(input, init) {
     : await pending;
   const response = new Response(answer.body, { status: answer.status, statusText: answer.status_text, headers: answer.headers });
   response.url = answer.url;
+  response.redirected = answer.redirected;
   return response;
 }
 

@@ -16,9 +16,8 @@ import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
-import { restore, snapshot } from "ext:actions_runtime/05_isolation.js";
-import { cancelAllTimers, install as installNode } from "ext:actions_runtime/06_node_globals.js";
-import { createRequire, requireBuiltin, resetModules } from "ext:actions_runtime/07_require.js";
+import { install as installNode } from "ext:actions_runtime/06_node_globals.js";
+import { createRequire, requireBuiltin } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
 const {
   JSONParse,
@@ -233,8 +232,8 @@ async function invoke(index, handler) {
 
 /**
  * The host's single entry point.
- * @param {number} command 5 register and initialise modules, 2 start a handler, 3 begin a flow,
- *   4 record the pristine state (once, after the host removed its globals)
+ * @param {number} command 5 register and initialise modules, 2 start a handler, 3 begin the
+ *   host's one flow
  * @param {number} index
  * @param {any} arg
  * @param {any} extra
@@ -255,20 +254,9 @@ function dispatch(command, index, arg, extra, dir) {
       // The host drives the event loop until the handler settles.
       invoke(index, arg);
       return undefined;
-    case 3: {
-      // A new flow: undo what the previous flow did to the globals and
-      // intrinsics (first, so the glue below uses them as they were), forget
-      // its modules and timers, and re-seed the generator.
-      const clean = restore();
-      modules.length = 0;
-      currentEvent = null;
-      resetModules();
-      cancelAllTimers();
+    case 3:
+      // The flow's seed is known now.
       reseed();
-      return clean ? "clean" : "dirty";
-    }
-    case 4:
-      snapshot();
       return undefined;
   }
   throw new Error(`unknown host command ${command}`);

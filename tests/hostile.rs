@@ -276,3 +276,532 @@ fn a_suite_keeps_running_after_hostile_flows() {
     // bug in deno" for every flow that hit the heap cap.
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+// The host boundary (issue 21): redirects, request lines, `require` paths and
+// the files a flow names.
+
+/// Runs the binary in `dir`, failing the test if it has not ended within
+/// `seconds` (a read that blocks on a FIFO or never ends on a device).
+fn actions_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_actions"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!(
+                "`actions {}` did not end within {seconds} s",
+                args.join(" ")
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Bad input: exit code 2 and every `needle` in stderr.
+fn bad_input(out: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "`{needle}` missing from: {stderr}");
+    }
+}
+
+/// A server on 127.0.0.1 that answers one connection per entry of
+/// `responses` (given the port it listens on) and hands back each request
+/// it read: the head and the body.
+fn serve(
+    responses: Vec<Box<dyn Fn(u16) -> String + Send>>,
+) -> (u16, std::thread::JoinHandle<Vec<(String, String)>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for response in responses {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|n| n.trim().parse::<usize>().unwrap())
+                })
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            reader
+                .get_mut()
+                .write_all(response(port).as_bytes())
+                .unwrap();
+            seen.push((head, String::from_utf8(body).unwrap()));
+        }
+        seen
+    });
+    (port, server)
+}
+
+fn redirect(status: &str, location: String) -> String {
+    format!("HTTP/1.1 {status}\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+}
+
+/// Nothing connected to `listener` (a connection would wait to be accepted).
+fn never_connected(listener: &std::net::TcpListener) -> bool {
+    listener.set_nonblocking(true).unwrap();
+    matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+}
+
+#[test]
+fn allow_net_checks_every_redirect_hop() {
+    // `localhost` is this machine too, but not a host the list names.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let elsewhere_port = elsewhere.local_addr().unwrap().port();
+    let (port, server) = serve(vec![Box::new(move |_| {
+        redirect(
+            "302 Found",
+            format!("http://localhost:{elsewhere_port}/secret"),
+        )
+    })]);
+    let report = run_action(
+        &format!("exports.onExecutePostLogin = async (e, api) => {{ try {{ await fetch('http://127.0.0.1:{port}/start'); api.idToken.setCustomClaim('r', 'reached'); }} catch (err) {{ api.idToken.setCustomClaim('r', `${{err.name}}: ${{err.message}}`); }} }};"),
+        "",
+        &["--allow-net=127.0.0.1"],
+    );
+    let message = report["id_token"]["claims"]["r"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!("TypeError: fetch GET http://localhost:{elsewhere_port}/secret (a redirect from http://127.0.0.1:{port}/start) was refused")),
+        "{message}"
+    );
+    assert!(
+        message.contains("not in --allow-net (127.0.0.1)"),
+        "{message}"
+    );
+    assert_eq!(
+        report["http"],
+        serde_json::json!([
+            {"method": "GET", "url": format!("http://127.0.0.1:{port}/start"), "status": 302, "fixture": null},
+            {"method": "GET", "url": format!("http://localhost:{elsewhere_port}/secret"), "status": null, "fixture": null},
+        ])
+    );
+    assert_eq!(server.join().unwrap().len(), 1);
+    assert!(
+        never_connected(&elsewhere),
+        "the refused hop reached its server"
+    );
+}
+
+#[test]
+fn redirects_change_method_and_body_as_the_fetch_standard_does() {
+    let (port, server) = serve(vec![
+        Box::new(|port| {
+            redirect(
+                "307 Temporary Redirect",
+                format!("http://127.0.0.1:{port}/kept"),
+            )
+        }),
+        Box::new(|_| redirect("303 See Other", "/seen".to_owned())),
+        Box::new(|_| {
+            "HTTP/1.1 200 OK\r\ncontent-length: 4\r\nconnection: close\r\n\r\ndone".to_owned()
+        }),
+    ]);
+    let report = run_action(
+        &format!("exports.onExecutePostLogin = async (e, api) => {{ const r = await fetch('http://127.0.0.1:{port}/start', {{ method: 'POST', body: 'payload', headers: {{ 'content-type': 'text/plain' }} }}); api.idToken.setCustomClaim('r', [r.status, r.redirected, r.url, await r.text()]); }};"),
+        "",
+        &["--allow-net=127.0.0.1"],
+    );
+    assert_eq!(
+        report["id_token"]["claims"]["r"],
+        serde_json::json!([200, true, format!("http://127.0.0.1:{port}/seen"), "done"]),
+        "{report}"
+    );
+    let methods: Vec<_> = report["http"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["method"].as_str().unwrap().to_owned(),
+                h["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("POST".into(), 307),
+            ("POST".into(), 303),
+            ("GET".into(), 200)
+        ]
+    );
+    let seen = server.join().unwrap();
+    let lines: Vec<_> = seen
+        .iter()
+        .map(|(head, body)| (head.lines().next().unwrap().to_owned(), body.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("POST /start HTTP/1.1".to_owned(), "payload"),
+            ("POST /kept HTTP/1.1".to_owned(), "payload"),
+            ("GET /seen HTTP/1.1".to_owned(), ""),
+        ]
+    );
+    assert!(
+        !seen[2].0.to_ascii_lowercase().contains("content-type"),
+        "the body's headers go with it: {}",
+        seen[2].0
+    );
+}
+
+#[test]
+fn fixture_redirects_are_hops_too_with_manual_error_and_a_limit() {
+    let code = r#"exports.onExecutePostLogin = async (e, api) => {
+  const c = (k, v) => api.idToken.setCustomClaim(k, v);
+  const moved = await fetch('https://api.example.com/old', { method: 'POST', body: 'x' });
+  c('moved', [moved.status, moved.redirected, moved.url, (await moved.json()).at]);
+  const manual = await fetch('https://api.example.com/old', { method: 'POST', redirect: 'manual' });
+  c('manual', [manual.status, manual.headers.get('location'), manual.redirected]);
+  try { await fetch('https://api.example.com/old', { method: 'POST', redirect: 'error' }); } catch (err) { c('error', `${err.name}: ${err.message}`); }
+  try { await fetch('https://api.example.com/loop'); } catch (err) { c('loop', `${err.name}: ${err.message}`); }
+};"#;
+    let fixtures = r#", "http": [
+  {"method": "POST", "url": "https://api.example.com/old", "status": 301, "headers": {"location": "/new"}},
+  {"method": "GET", "url": "https://api.example.com/new", "json": {"at": "new"}},
+  {"url": "https://api.example.com/loop", "status": 302, "headers": {"location": "https://api.example.com/loop"}}
+]"#;
+    let report = run_action(code, fixtures, &[]);
+    let claims = &report["id_token"]["claims"];
+    assert_eq!(
+        claims["moved"],
+        serde_json::json!([200, true, "https://api.example.com/new", "new"]),
+        "{report}"
+    );
+    assert_eq!(claims["manual"], serde_json::json!([301, "/new", false]));
+    let error = claims["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("TypeError: fetch failed: unexpected redirect"),
+        "{error}"
+    );
+    let looped = claims["loop"].as_str().unwrap();
+    assert!(
+        looped.starts_with("TypeError: fetch failed: redirect count exceeded (20 redirects"),
+        "{looped}"
+    );
+    let http = report["http"].as_array().unwrap();
+    assert_eq!(
+        http[..2],
+        [
+            serde_json::json!({"method": "POST", "url": "https://api.example.com/old", "status": 301, "fixture": 0}),
+            serde_json::json!({"method": "GET", "url": "https://api.example.com/new", "status": 200, "fixture": 1}),
+        ]
+    );
+    // 2 for the move, 1 manual, 1 error, then the loop's first request and
+    // its 20 redirects.
+    assert_eq!(http.len(), 2 + 1 + 1 + 21);
+}
+
+#[test]
+fn fetch_checks_methods_and_headers_as_node_does() {
+    let code = r#"exports.onExecutePostLogin = async (e, api) => {
+  const out = [];
+  const attempt = async (f) => { try { out.push(await f()); } catch (err) { out.push(`${err.name}: ${err.message}`); } };
+  for (const method of ['CONNECT', 'trace', 'Track', 'GET /x HTTP/1.1\r\nHost: evil', '']) {
+    await attempt(() => fetch('https://api.example.com/', { method }));
+  }
+  await attempt(() => new Headers({ 'x-a': 'a\r\nInjected: 1' }));
+  await attempt(() => new Headers([['x y', '1']]));
+  await attempt(() => { const h = new Headers(); h.set('x-a', 'a\0b'); });
+  await attempt(() => fetch('https://api.example.com/', { headers: { 'x-a': 'v\nInjected: 1' } }));
+  await attempt(() => new Headers({ 'x-a': ' \t padded \r\n' }).get('x-a'));
+  await attempt(() => ['get', 'Post', 'delete', 'patch', 'PROPFIND'].map((method) => new Request('https://api.example.com/', { method }).method).join());
+  api.idToken.setCustomClaim('r', out);
+};"#;
+    let report = run_action(code, "", &[]);
+    assert_eq!(
+        report["id_token"]["claims"]["r"],
+        serde_json::json!([
+            "TypeError: 'CONNECT' HTTP method is unsupported.",
+            "TypeError: 'trace' HTTP method is unsupported.",
+            "TypeError: 'Track' HTTP method is unsupported.",
+            "TypeError: 'GET /x HTTP/1.1\r\nHost: evil' is not a valid HTTP method.",
+            "TypeError: '' is not a valid HTTP method.",
+            "TypeError: Headers.append: \"a\r\nInjected: 1\" is an invalid header value.",
+            "TypeError: Headers.append: \"x y\" is an invalid header name.",
+            "TypeError: Headers.set: \"a\u{0}b\" is an invalid header value.",
+            "TypeError: Headers.append: \"v\nInjected: 1\" is an invalid header value.",
+            "padded",
+            "GET,POST,DELETE,patch,PROPFIND",
+        ]),
+        "{report}"
+    );
+    assert_eq!(report["http"], serde_json::json!([]), "nothing was sent");
+}
+
+#[test]
+fn a_request_line_cannot_be_rewritten_past_the_glue() {
+    // The glue checks the method when a Request is made; the host checks it
+    // again, so changing it afterwards does not reach the wire.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let report = run_action(
+        &format!("exports.onExecutePostLogin = async (e, api) => {{ const request = new Request('http://127.0.0.1:{port}/'); request.method = 'GET / HTTP/1.1\\r\\nHost: evil\\r\\n\\r\\nGET'; try {{ await fetch(request); api.idToken.setCustomClaim('r', 'sent'); }} catch (err) {{ api.idToken.setCustomClaim('r', `${{err.name}}: ${{err.message}}`); }} }};"),
+        "",
+        &["--allow-net=127.0.0.1"],
+    );
+    assert_eq!(
+        report["id_token"]["claims"]["r"],
+        "TypeError: 'GET / HTTP/1.1\r\nHost: evil\r\n\r\nGET' is not a valid HTTP method.",
+        "{report}"
+    );
+    assert!(never_connected(&listener), "the request reached the server");
+}
+
+/// What `require(request)` threw from `flow/actions/hostile.js`, with the
+/// temporary folder written as `<tmp>`. `setup` prepares the folder.
+fn require_error(request: &str, setup: impl Fn(&Path)) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = dir.path().join("flow");
+    std::fs::create_dir_all(flow.join("actions")).unwrap();
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    setup(dir.path());
+    std::fs::write(
+        flow.join("actions/hostile.js"),
+        format!("exports.onExecutePostLogin = async (e, api) => {{ try {{ require({request:?}); api.idToken.setCustomClaim('r', 'loaded'); }} catch (err) {{ api.idToken.setCustomClaim('r', err.message); }} }};"),
+    )
+    .unwrap();
+    std::fs::write(
+        flow.join("flow.json"),
+        r#"{"actions": [{"name": "hostile", "file": "actions/hostile.js"}], "clock": "2026-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let out = actions(&flow, &["run", "--json", "flow.json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = report["id_token"]["claims"]["r"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let root = dir.path().canonicalize().unwrap();
+    message
+        .replace(&root.display().to_string(), "<tmp>")
+        .replace(&dir.path().display().to_string(), "<tmp>")
+}
+
+#[test]
+fn require_refuses_paths_outside_before_looking_at_them() {
+    let secret =
+        |dir: &Path| std::fs::write(dir.join("outside/secret.js"), "module.exports = 1;").unwrap();
+    let nothing = |_: &Path| {};
+    for request in ["../../outside/secret.js", "../../outside/secret"] {
+        let existing = require_error(request, secret);
+        let missing = require_error(request, nothing);
+        assert!(
+            existing.starts_with(&format!("Cannot find module '{request}'")),
+            "{existing}"
+        );
+        assert!(
+            existing.contains("leads outside the Action's folder"),
+            "{existing}"
+        );
+        assert_eq!(
+            existing, missing,
+            "the answer must not tell whether the file exists"
+        );
+    }
+    // An absolute path: only the name differs.
+    assert_eq!(
+        require_error("/etc/passwd", nothing).replace("/etc/passwd", "X"),
+        require_error("/etc/no-such-file-here", nothing).replace("/etc/no-such-file-here", "X"),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn require_refuses_links_that_lead_outside_whether_or_not_they_lead_anywhere() {
+    use std::os::unix::fs::symlink;
+    let link = |target_exists: bool| {
+        move |dir: &Path| {
+            if target_exists {
+                std::fs::write(dir.join("outside/secret.js"), "module.exports = 1;").unwrap();
+            }
+            symlink(
+                dir.join("outside/secret.js"),
+                dir.join("flow/actions/link.js"),
+            )
+            .unwrap();
+            symlink(dir.join("outside"), dir.join("flow/actions/up")).unwrap();
+        }
+    };
+    for request in ["./link.js", "./up/secret.js"] {
+        let existing = require_error(request, link(true));
+        let dangling = require_error(request, link(false));
+        assert!(
+            existing.contains("leads outside the Action's folder"),
+            "{existing}"
+        );
+        assert_eq!(existing, dangling, "{request}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn flow_and_action_files_must_be_regular_files_under_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    let mkfifo = |name: &str| {
+        let status = Command::new("mkfifo")
+            .arg(path.join(name))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    bad_input(
+        &actions_within(path, &["run", "/dev/zero"], 20),
+        &["/dev/zero", "a device, not a regular file"],
+    );
+    mkfifo("fifo.flow.json");
+    bad_input(
+        &actions_within(path, &["run", "fifo.flow.json"], 20),
+        &["fifo.flow.json", "a FIFO, not a regular file"],
+    );
+    std::fs::create_dir(path.join("folder.flow.json")).unwrap();
+    bad_input(
+        &actions_within(path, &["run", "folder.flow.json"], 20),
+        &["folder.flow.json", "a folder, not a regular file"],
+    );
+    let mut huge =
+        r#"{"actions": [{"name": "a", "code": "exports.onExecutePostLogin = async () => {};"}]}"#
+            .to_owned();
+    huge.push_str(&" ".repeat(10 * 1024 * 1024));
+    std::fs::write(path.join("huge.flow.json"), &huge).unwrap();
+    bad_input(
+        &actions_within(path, &["run", "huge.flow.json"], 20),
+        &["huge.flow.json", "larger than 10 MiB"],
+    );
+
+    // The same for Action files, named by their field.
+    mkfifo("fifo.js");
+    std::fs::write(path.join("huge.js"), &huge).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", path.join("zero.js")).unwrap();
+    for (file, needle) in [
+        ("fifo.js", "a FIFO, not a regular file"),
+        ("huge.js", "larger than 10 MiB"),
+        ("zero.js", "lies outside the flow file's folder"),
+    ] {
+        std::fs::write(
+            path.join("flow.json"),
+            format!(r#"{{"actions": [{{"name": "a", "file": "{file}"}}]}}"#),
+        )
+        .unwrap();
+        bad_input(
+            &actions_within(path, &["run", "flow.json"], 20),
+            &["flow.json", "actions[0].file", file, needle],
+        );
+    }
+}
+
+#[test]
+fn action_files_must_lie_inside_the_flow_files_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = dir.path().join("flow");
+    std::fs::create_dir_all(flow.join("actions")).unwrap();
+    let ok = "exports.onExecutePostLogin = async () => {};";
+    std::fs::write(dir.path().join("outside.js"), ok).unwrap();
+    std::fs::write(flow.join("actions/a.js"), ok).unwrap();
+    let outside = dir.path().join("outside.js").display().to_string();
+    let mut files = vec![
+        "../outside.js".to_owned(),
+        "actions/../../outside.js".to_owned(),
+        outside.clone(),
+        "/etc/passwd".to_owned(),
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, flow.join("actions/link.js")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), flow.join("up")).unwrap();
+        files.extend(["actions/link.js".to_owned(), "up/outside.js".to_owned()]);
+    }
+    for file in files {
+        std::fs::write(
+            flow.join("flow.json"),
+            serde_json::json!({"actions": [{"name": "a", "file": file}, {"name": "b", "file": "actions/a.js"}]}).to_string(),
+        )
+        .unwrap();
+        bad_input(
+            &actions(&flow, &["run", "--json", "flow.json"]),
+            &[
+                "actions[0].file",
+                &format!("`{file}` lies outside the flow file's folder"),
+            ],
+        );
+    }
+    // Inside, by any spelling, is fine.
+    let inside = flow.join("actions/a.js").display().to_string();
+    for file in ["actions/a.js", "./actions/../actions/a.js", inside.as_str()] {
+        std::fs::write(
+            flow.join("flow.json"),
+            serde_json::json!({"actions": [{"name": "a", "file": file}]}).to_string(),
+        )
+        .unwrap();
+        let out = actions(&flow, &["run", "--json", "flow.json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn tenant_action_code_must_lie_inside_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    std::fs::create_dir_all(export.join("actions")).unwrap();
+    std::fs::create_dir_all(export.join("triggers")).unwrap();
+    std::fs::write(
+        dir.path().join("outside.js"),
+        "exports.onExecutePostLogin = async () => {};",
+    )
+    .unwrap();
+    std::fs::write(
+        export.join("actions/A.json"),
+        r#"{"name": "A", "code": "../outside.js"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        export.join("triggers/triggers.json"),
+        r#"{"post-login": [{"action_name": "A"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("flow.json"), r#"{"actions": []}"#).unwrap();
+    bad_input(
+        &actions(dir.path(), &["run", "--tenant", "export", "flow.json"]),
+        &[
+            "Action `A`",
+            "`../outside.js` lies outside the export folder",
+        ],
+    );
+}

@@ -74,10 +74,8 @@ pub(crate) fn base_event(
     start_ms: i64,
 ) -> Result<Value, String> {
     // Parsed once per process: cloning the value costs less than parsing it
-    // for every flow, and taking the last flow's back costs less again.
-    let mut event = SPARE_BASE_EVENT
-        .with(|spare| spare.borrow_mut().take())
-        .unwrap_or_else(|| default_event().clone());
+    // for every flow.
+    let mut event = default_event().clone();
     let id = Value::String(tenant_name.to_owned());
     match member_mut(&mut event, "tenant").and_then(|tenant| member_mut(tenant, "id")) {
         Some(slot) => *slot = id,
@@ -102,56 +100,6 @@ pub(crate) fn base_event(
         }
     }
     Ok(event)
-}
-
-thread_local! {
-    /// A finished flow's base event put back to the default event (see
-    /// [`recycle_base_event`]), for the next flow on this thread.
-    static SPARE_BASE_EVENT: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Takes a finished flow's base event back: the members that are not the
-/// default event's (compared with [`same_in_order`]) are copied from it
-/// again, and [`base_event`] starts the next flow on this thread from the
-/// result instead of copying the whole default event. An event whose keys
-/// are not the default's, in its order, is dropped.
-pub(crate) fn recycle_base_event(mut event: Value) {
-    let default = default_event()
-        .as_object()
-        .expect("the default event is an object");
-    let Value::Object(members) = &mut event else {
-        return;
-    };
-    if !same_keys_in_order(members, default) {
-        return;
-    }
-    for ((_, value), (_, want)) in members.iter_mut().zip(default) {
-        restore(value, want);
-    }
-    SPARE_BASE_EVENT.with(|spare| *spare.borrow_mut() = Some(event));
-}
-
-/// Makes `value` the same as `want` ([`same_in_order`]), copying only what
-/// differs: an object with `want`'s keys in its order keeps its members
-/// that are the same (a flow mostly changes a few of `user`'s).
-fn restore(value: &mut Value, want: &Value) {
-    match (value, want) {
-        (Value::Object(members), Value::Object(wanted)) if same_keys_in_order(members, wanted) => {
-            for ((_, value), (_, want)) in members.iter_mut().zip(wanted) {
-                restore(value, want);
-            }
-        }
-        (value, want) => {
-            if !same_in_order(value, want) {
-                *value = want.clone();
-            }
-        }
-    }
-}
-
-/// Whether `a` and `b` have the same keys in the same order.
-fn same_keys_in_order(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
-    a.len() == b.len() && a.keys().zip(b.keys()).all(|(a, b)| a == b)
 }
 
 /// The default event, parsed once per process.
@@ -895,46 +843,6 @@ mod tests {
         assert!(same(json!(2.5), json!(2.5)));
         assert!(!same(json!([1]), json!([1, 1])));
         assert!(!same(json!({"a": {"b": 1}}), json!({"a": {"b": 2}})));
-    }
-
-    #[test]
-    fn a_base_event_built_from_a_recycled_one_is_the_one_built_afresh() {
-        let partials = [
-            json!({"user": {"user_id": "auth0|1", "enrolledFactors": [{"type": "otp"}]}}),
-            json!({"request": {"geoip": {"cityName": "Paris"}}, "stats": {"logins_count": 7}}),
-            // A key the default lacks, and one it has taken away.
-            json!({"organization": {"id": "org_1"}, "session": null}),
-            json!({"authentication": {"methods": [{"name": "pwd"}, {"name": "mfa"}]}}),
-            // Keys the default lacks, and one taken away, deeper down.
-            json!({"user": {"extra": 1, "identities": null}, "request": {"query": {"new": "x"}}}),
-            json!({}),
-        ];
-        let build = |partial: &Value| {
-            base_event("acme", Some(partial), 1_000)
-                .unwrap()
-                .to_string()
-        };
-        // Afresh: on a thread of its own, which has no spare base event.
-        let fresh: Vec<String> = std::thread::scope(|scope| {
-            scope
-                .spawn(|| partials.iter().map(build).collect())
-                .join()
-                .unwrap()
-        });
-        for (i, first) in partials.iter().enumerate() {
-            for (j, second) in partials.iter().enumerate() {
-                let mut used = base_event("acme", Some(first), 1_000).unwrap();
-                // As a library user might leave it.
-                used["request"]["query"]["state"] = json!("changed");
-                used["client"]["metadata"] = json!({"x": 1});
-                recycle_base_event(used);
-                assert_eq!(build(second), fresh[j], "{i} then {j}");
-            }
-        }
-        // An event that is not the default's shape is not kept.
-        recycle_base_event(json!({"not": "an event"}));
-        recycle_base_event(json!([1, 2]));
-        assert_eq!(build(&partials[0]), fresh[0]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 /// One place where the report differs from `expect`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mismatch {
     /// JSON path, e.g. `mfa[1].prompt`.
     pub path: String,

@@ -132,7 +132,7 @@ impl From<ScopeSpec> for ChallengeScope {
 pub struct ActionSpec {
     /// The Action's name.
     pub name: String,
-    /// Path of its code, relative to the flow file.
+    /// Path of its code, relative to the flow file and inside its folder.
     pub file: Option<String>,
     /// Its code, inline.
     pub code: Option<String>,

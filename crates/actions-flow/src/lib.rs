@@ -11,6 +11,7 @@ mod error;
 mod event;
 pub mod expect;
 mod flow_file;
+mod input;
 mod load;
 mod report;
 mod run;
@@ -21,11 +22,12 @@ mod tenant;
 pub use error::Error;
 pub use event::deep_merge;
 pub use flow_file::{ActionSpec, FlowFile, Limits, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
+pub use input::{ACTION_FILE_LIMIT, FLOW_FILE_LIMIT};
 pub use load::{LoadedFlow, Overrides, DEFAULT_SEED};
 pub use report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
-pub use run::{run, run_on, Runner};
+pub use run::{run, run_on};
 pub use services::RealServices;
 pub use tenant::{TenantAction, TenantError, TenantExport};
 

@@ -12,6 +12,7 @@ use crate::event::base_event;
 use crate::flow_file::{
     parse_rfc3339, ActionSpec, FlowFile, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS,
 };
+use crate::input::{self, ACTION_FILE_LIMIT, FLOW_FILE_LIMIT};
 use crate::tenant::{secret_values, TenantExport};
 use crate::Error;
 
@@ -71,7 +72,7 @@ pub const DEFAULT_SEED: u64 = 0;
 impl LoadedFlow {
     /// Reads and checks the flow file at `path` and its Action files.
     pub fn load(path: &Path, overrides: Overrides) -> Result<LoadedFlow, Error> {
-        let text = fs_read(path).map_err(|source| Error::ReadFlow {
+        let text = input::read_text(path, FLOW_FILE_LIMIT).map_err(|source| Error::ReadFlow {
             path: path.to_owned(),
             source,
         })?;
@@ -284,11 +285,13 @@ fn tenant_actions(
                 action.name
             ));
         }
-        let code = fs_read(&action.file).map_err(|source| Error::ReadAction {
-            path: path.to_owned(),
-            field: format!("tenant Action `{}`", action.name),
-            file: action.file.clone(),
-            source,
+        let code = input::read_text(&action.file, ACTION_FILE_LIMIT).map_err(|source| {
+            Error::ReadAction {
+                path: path.to_owned(),
+                field: format!("tenant Action `{}`", action.name),
+                file: action.file.clone(),
+                source,
+            }
         })?;
         let display = action
             .file
@@ -321,11 +324,24 @@ fn read_action(
     match (&action.file, &action.code) {
         (Some(file), None) => {
             let resolved = dir.join(file);
-            let code = fs_read(&resolved).map_err(|source| Error::ReadAction {
-                path: path.to_owned(),
-                field: format!("actions[{i}].file"),
-                file: resolved.clone(),
-                source,
+            // `require` reads the Action's folder: an Action file from
+            // anywhere would let a flow file widen that to anywhere.
+            if !input::inside(dir, &resolved) {
+                return Err(Error::Field {
+                    path: path.to_owned(),
+                    field: format!("actions[{i}].file"),
+                    message: format!(
+                        "`{file}` lies outside the flow file's folder; an Action file must be inside it"
+                    ),
+                });
+            }
+            let code = input::read_text(&resolved, ACTION_FILE_LIMIT).map_err(|source| {
+                Error::ReadAction {
+                    path: path.to_owned(),
+                    field: format!("actions[{i}].file"),
+                    file: resolved.clone(),
+                    source,
+                }
             })?;
             Ok(ActionSource {
                 file: file.trim_start_matches("./").to_owned(),
@@ -357,10 +373,6 @@ fn absolute(path: &Path) -> PathBuf {
         path
     };
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
-}
-
-fn fs_read(path: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(path)
 }
 
 pub(crate) fn now_ms() -> i64 {

@@ -34,57 +34,18 @@ impl Clock for SystemClock {
 const EXECUTE: &str = "onExecutePostLogin";
 const CONTINUE: &str = "onContinuePostLogin";
 
-/// Runs a flow on a fresh runtime.
+/// Runs a flow on a new runtime of its own.
 pub fn run(flow: &LoadedFlow) -> Result<Report, Error> {
-    Runner::default().run(flow)
+    let mut host = Host::new(HostOptions {
+        memory_mb: flow.memory_mb,
+    })?;
+    run_on(flow, &mut host)
 }
 
-/// Runs many flows, one after another, on one reused JS runtime. Each flow
-/// starts from a pristine global object and intrinsics ([`Host::begin_flow`])
-/// with its own heap cap; a runtime that cannot guarantee that (a change it
-/// cannot undo, or requests still pending after a timeout) is replaced. One
-/// runtime per thread: the engine's termination handle is only reliable then.
-/// Not `Send`: use one per thread.
-#[derive(Default)]
-pub struct Runner {
-    host: Option<Host>,
-    created: usize,
-}
-
-impl Runner {
-    /// Runs `flow` on the reused (or, when needed, a new) runtime.
-    pub fn run(&mut self, flow: &LoadedFlow) -> Result<Report, Error> {
-        for attempt in 0..2 {
-            let host = self.host(flow.memory_mb)?;
-            match run_on(flow, host) {
-                Err(Error::Engine(_)) if attempt == 0 && !host.is_reusable() => continue,
-                result => return result,
-            }
-        }
-        unreachable!("the second attempt returns")
-    }
-
-    /// How many runtimes this runner has created so far.
-    pub fn runtimes_created(&self) -> usize {
-        self.created
-    }
-
-    fn host(&mut self, memory_mb: usize) -> Result<&mut Host, Error> {
-        if !self.host.as_ref().is_some_and(Host::is_reusable) {
-            // Drop the old runtime before making the next one.
-            self.host = None;
-            self.host = Some(Host::new(HostOptions { memory_mb })?);
-            self.created += 1;
-        }
-        let host = self.host.as_mut().expect("just made");
-        host.set_memory_limit(memory_mb);
-        Ok(host)
-    }
-}
-
-/// Runs a flow on the given runtime (which must have been created with the
-/// flow's memory limit and must not have run another flow).
+/// Runs a flow on `host`, which must not have run another (a host made
+/// ahead of its flow, as a zygote does, gets the flow's heap cap here).
 pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
+    host.set_memory_limit(flow.memory_mb);
     host.begin_flow(fold_seed(flow.seed), flow.clock_ms)?;
     host.set_http(flow.http.clone(), flow.net.clone());
     let budget = Duration::from_millis(flow.timeout_ms);
@@ -177,6 +138,24 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
     transaction.set_now(clock.now_ms());
     transaction.finish();
     Ok(report(flow, *transaction, extras, http_log))
+}
+
+/// The report of a flow whose process died: killed at its time limit, out
+/// of memory outside the JS heap, or crashed. Nothing its Actions did
+/// survived, so the report holds only how the login ended.
+pub(crate) fn ended(flow: &LoadedFlow, code: ErrorCode, message: String) -> Report {
+    let mut texts = LeafTexts::default();
+    let now = flow.clock_ms.unwrap_or_else(crate::load::now_ms);
+    let mut transaction = new_transaction(flow, now, &mut texts);
+    transaction.finish();
+    let mut report = report(flow, transaction, Vec::new(), Vec::new());
+    report.outcome = actions_core::Outcome::Failed;
+    report.error = Some(actions_core::FlowError {
+        code,
+        message,
+        action: None,
+    });
+    report
 }
 
 /// The flow's transaction. The request, session and refresh token it starts
@@ -392,47 +371,6 @@ fn first_user_frame(stack: &str) -> Option<(String, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Overrides;
-
-    fn flow(code: &str) -> LoadedFlow {
-        let text = serde_json::json!({ "actions": [{ "name": "a", "code": code }] }).to_string();
-        LoadedFlow::from_text(
-            std::path::Path::new("f.flow.json"),
-            &text,
-            Overrides::default(),
-        )
-        .unwrap()
-    }
-
-    /// The glue that starts a flow must not use what the flow before could
-    /// change until the realm is restored (here `Map.prototype`, with a
-    /// timer left for the next flow to cancel). With the restore after the
-    /// glue's own clean-up, the next flow failed with the hijacker's error.
-    #[test]
-    fn a_flow_starts_on_the_runtime_before_whatever_that_flow_left() {
-        let mut runner = Runner::default();
-        let hijack = flow(
-            "exports.onExecutePostLogin = async () => {
-               setTimeout(() => {}, 60000);
-               Map.prototype.values = function () { throw new Error('hijacked'); };
-               Object.defineProperty(Map.prototype, 'size', { get() { throw new Error('hijacked'); } });
-             };",
-        );
-        let next = flow(
-            "exports.onExecutePostLogin = async (event, api) => {
-               await new Promise((resolve) => setTimeout(resolve, 1));
-               api.idToken.setCustomClaim('values', String(Map.prototype.values).includes('hijacked'));
-             };",
-        );
-        for _ in 0..2 {
-            let report = serde_json::to_value(runner.run(&hijack).unwrap()).unwrap();
-            assert_eq!(report["outcome"], "allowed", "{report}");
-            let report = serde_json::to_value(runner.run(&next).unwrap()).unwrap();
-            assert_eq!(report["outcome"], "allowed", "{report}");
-            assert_eq!(report["id_token"]["claims"]["values"], false, "{report}");
-        }
-        assert_eq!(runner.runtimes_created(), 1);
-    }
 
     #[test]
     fn stack_frames_give_the_location_relative_to_the_flow() {

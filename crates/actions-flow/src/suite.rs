@@ -1,8 +1,9 @@
 //! A suite of flow files, as `actions test` runs it: discovery (`*.flow.json`
 //! and `flow.json`), `expect` and golden-report checks, sharding, and
-//! parallel execution with one [`Runner`] (and so reused JS runtimes) per
-//! worker thread. Results come back in discovery order, as soon as each one
-//! and all before it are done.
+//! parallel execution, each flow on a runtime no other flow's code has run
+//! in: a process forked for it from a zygote ([`Isolation::Process`]), or a
+//! runtime made for it ([`Isolation::Runtime`]). Results come back in
+//! discovery order, as soon as each one and all before it are done.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use actions_core::ErrorCode;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::expect::{self, Mismatch};
-use crate::{LoadedFlow, Overrides, Runner};
+use crate::{Error, LoadedFlow, Overrides, Report};
 
 /// Folders never searched for flow files.
 const SKIPPED_DIRS: &[&str] = &["node_modules", "target", ".git"];
@@ -92,7 +95,7 @@ pub fn normalise(report: &mut Value) {
 }
 
 /// What became of one flow.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Status {
     /// Its `expect` matched and its golden report (if any) is unchanged.
     Passed,
@@ -110,7 +113,7 @@ pub enum Status {
 }
 
 /// One flow's result.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FlowResult {
     /// The flow file.
     pub path: PathBuf,
@@ -127,6 +130,20 @@ pub struct FlowResult {
     pub warnings: Vec<String>,
 }
 
+/// Where each flow runs (docs/isolation.md compares the two).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Isolation {
+    /// In a process of its own, forked from a zygote that holds a runtime
+    /// with the glue loaded: the operating system ends it at its time limit
+    /// whatever it is doing, bounds all the memory it maps, and contains a
+    /// crash. Unix only; the suite falls back to [`Isolation::Runtime`]
+    /// elsewhere, or when the calling process already has threads.
+    #[default]
+    Process,
+    /// On a runtime made for it in this process.
+    Runtime,
+}
+
 /// How to run a suite.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -139,23 +156,31 @@ pub struct Options {
     /// Keep each flow's normalised report in its result
     /// ([`FlowResult::report`]), as `actions test --json` prints them.
     pub reports: bool,
+    /// Where each flow runs.
+    pub isolation: Isolation,
 }
 
-/// Runs and checks one flow on `runner`.
-pub fn check(path: &Path, options: &Options, runner: &mut Runner) -> FlowResult {
+/// Runs and checks one flow on a runtime made for it, in this process.
+pub fn check(path: &Path, options: &Options) -> FlowResult {
+    check_with(path, options, crate::run)
+}
+
+/// [`check`], with `run` running the flow once it is loaded.
+fn check_with(
+    path: &Path,
+    options: &Options,
+    run: impl FnOnce(&LoadedFlow) -> Result<Report, Error>,
+) -> FlowResult {
     let started = Instant::now();
     let fallback_name = path.display().to_string();
-    let mut flow = match LoadedFlow::load(path, options.overrides.clone()) {
+    let flow = match LoadedFlow::load(path, options.overrides.clone()) {
         Ok(flow) => flow,
         Err(error) => return errored(path, fallback_name, error.to_string(), started),
     };
-    let report = match runner.run(&flow) {
+    let report = match run(&flow) {
         Ok(report) => report,
         Err(error) => return errored(path, flow.name.clone(), error.to_string(), started),
     };
-    // The base event is done with: the next flow on this thread starts
-    // from it (most of it is the default event, costly to copy).
-    crate::event::recycle_base_event(std::mem::take(&mut flow.base_event));
     let golden_path = golden_path(path);
     let has_golden = golden_path.is_file();
     let expected = flow.file.expect.as_ref();
@@ -231,13 +256,18 @@ fn errored(path: &Path, name: String, message: String, started: Instant) -> Flow
 }
 
 /// Runs `flows` on `options.jobs` threads and hands each result to
-/// `on_result` in the order of `flows`.
+/// `on_result` in the order of `flows`. Returns where the flows ran:
+/// [`Isolation::Process`] falls back to [`Isolation::Runtime`] where it
+/// cannot be had.
 ///
 /// The worker that finishes the next flow in order hands out its result and
 /// any later ones that were waiting for it, so no thread wakes another per
-/// flow (a channel to the calling thread cost two context switches a flow,
-/// about 6 % of a suite run).
-pub fn run(flows: &[PathBuf], options: &Options, on_result: impl FnMut(FlowResult) + Send) {
+/// flow.
+pub fn run(
+    flows: &[PathBuf],
+    options: &Options,
+    on_result: impl FnMut(FlowResult) + Send,
+) -> Isolation {
     let jobs = options.jobs.clamp(1, flows.len().max(1));
     let next = AtomicUsize::new(0);
     let in_order = Mutex::new(InOrder {
@@ -245,23 +275,155 @@ pub fn run(flows: &[PathBuf], options: &Options, on_result: impl FnMut(FlowResul
         cursor: 0,
         on_result,
     });
+    // Before any thread starts: the zygotes are forked from this process.
+    let zygotes = match options.isolation {
+        Isolation::Process => zygotes(flows, options, jobs),
+        Isolation::Runtime => None,
+    };
+    let isolation = match zygotes {
+        Some(_) => Isolation::Process,
+        None => Isolation::Runtime,
+    };
+    let workers: Vec<Option<Worker>> = match zygotes {
+        Some(workers) => workers.into_iter().map(Some).collect(),
+        None => (0..jobs).map(|_| None).collect(),
+    };
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for mut worker in workers {
             let (next, in_order) = (&next, &in_order);
-            scope.spawn(move || {
-                let mut runner = Runner::default();
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = flows.get(index) else { break };
-                    let result = check(path, options, &mut runner);
-                    in_order
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .hand_out(index, result);
-                }
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = flows.get(index) else { break };
+                let result = match worker.as_mut() {
+                    Some(worker) => check_in_process_of_its_own(worker, index, path, options),
+                    None => check(path, options),
+                };
+                in_order
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .hand_out(index, result);
             });
         }
     });
+    isolation
+}
+
+#[cfg(unix)]
+type Worker = actions_sandbox::Worker;
+#[cfg(not(unix))]
+type Worker = std::convert::Infallible;
+
+/// How long a flow's process may take to load its flow and declare its
+/// limits.
+const LOAD_TIME: Duration = Duration::from_secs(30);
+/// What a flow's process may take beyond its Actions' time limit (building
+/// and checking the report).
+const REPORT_TIME: Duration = Duration::from_secs(2);
+/// What a flow's process may map beyond its JS heap cap: the engine's own
+/// bookkeeping, native buffers, the report.
+const MEMORY_HEADROOM_MB: u64 = 64;
+
+/// Forks `jobs` zygotes, each holding a runtime with the glue loaded; each
+/// flow then runs in a child of one of them, on a copy of that runtime.
+/// `None` where that cannot be had.
+#[cfg(unix)]
+fn zygotes(flows: &[PathBuf], options: &Options, jobs: usize) -> Option<Vec<Worker>> {
+    let prepare = || actions_runtime::Host::new(actions_runtime::HostOptions::default());
+    let job = |host: &mut Result<actions_runtime::Host, actions_runtime::HostError>,
+               index: usize,
+               sandbox: &mut actions_sandbox::Job| {
+        let path = &flows[index];
+        let result = match host {
+            Ok(host) => check_with(path, options, |flow| {
+                let continues = flow.file.responses.continue_.len();
+                // auth0-post-login §4.2: each `/continue` starts a new time limit.
+                let actions_time =
+                    Duration::from_millis(flow.timeout_ms).saturating_mul(1 + continues as u32);
+                let declared = sandbox.limits(actions_sandbox::Limits {
+                    time: actions_time.saturating_add(REPORT_TIME),
+                    memory_bytes: Some((flow.memory_mb as u64 + MEMORY_HEADROOM_MB) << 20),
+                });
+                if let Err(error) = declared {
+                    return Err(Error::Engine(actions_runtime::HostError(format!(
+                        "cannot set the flow's limits: {error}"
+                    ))));
+                }
+                crate::run_on(flow, host)
+            }),
+            Err(error) => errored(
+                path,
+                path.display().to_string(),
+                error.to_string(),
+                Instant::now(),
+            ),
+        };
+        serde_json::to_vec(&result).expect("results serialise")
+    };
+    actions_sandbox::Pool::start(jobs, LOAD_TIME, prepare, job)
+        .ok()
+        .map(actions_sandbox::Pool::into_workers)
+}
+
+#[cfg(not(unix))]
+fn zygotes(_: &[PathBuf], _: &Options, _: usize) -> Option<Vec<Worker>> {
+    None
+}
+
+/// Runs flow `index` in a child of `worker`'s zygote; the result of a child
+/// that died is made here, from the flow file.
+#[cfg(unix)]
+fn check_in_process_of_its_own(
+    worker: &mut Worker,
+    index: usize,
+    path: &Path,
+    options: &Options,
+) -> FlowResult {
+    use actions_sandbox::Outcome;
+    let started = Instant::now();
+    let (code, message) = match worker.run(index) {
+        Ok(Outcome::Finished(bytes)) => {
+            return serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+                errored(
+                    path,
+                    path.display().to_string(),
+                    format!("the flow's process sent a result that cannot be read: {error}"),
+                    started,
+                )
+            })
+        }
+        Ok(Outcome::TimedOut) => (
+            ErrorCode::Timeout,
+            "the execution exceeded its time limit and would not stop; its process was killed"
+                .to_owned(),
+        ),
+        Ok(Outcome::OutOfMemory) => (
+            ErrorCode::MemoryLimit,
+            "the execution exceeded its memory limit outside the JS heap; its process was stopped"
+                .to_owned(),
+        ),
+        Ok(Outcome::Crashed(why)) => (
+            ErrorCode::ActionError,
+            format!("the JS engine crashed while running this flow ({why})"),
+        ),
+        Err(error) => {
+            return errored(
+                path,
+                path.display().to_string(),
+                format!("the worker process that runs flows failed: {error}"),
+                started,
+            )
+        }
+    };
+    let mut result = check_with(path, options, |flow| {
+        Ok(crate::run::ended(flow, code, message))
+    });
+    result.duration = started.elapsed();
+    result
+}
+
+#[cfg(not(unix))]
+fn check_in_process_of_its_own(worker: &mut Worker, _: usize, _: &Path, _: &Options) -> FlowResult {
+    match *worker {}
 }
 
 /// Results in flow order: only the few that overtook a slower flow wait.
@@ -332,10 +494,9 @@ mod tests {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../actions");
         let flows = discover(&[examples]).expect("the examples are readable");
         assert!(flows.len() >= 10, "{flows:?}");
-        let mut runner = Runner::default();
         for path in &flows {
             let flow = LoadedFlow::load(path, Overrides::default()).expect("an example loads");
-            let report = runner.run(&flow).expect("an example runs");
+            let report = crate::run(&flow).expect("an example runs");
             let Value::Object(whole) = serde_json::to_value(&report).expect("reports serialise")
             else {
                 panic!("a report is an object");

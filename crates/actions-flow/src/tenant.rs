@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::input::{self, FLOW_FILE_LIMIT};
+
 /// One Action bound to post-login, in execution order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantAction {
@@ -95,7 +97,7 @@ impl TenantExport {
         };
         let (base, metas, bindings) = match yaml {
             Some(file) => {
-                let text = std::fs::read_to_string(&file)
+                let text = input::read_text(&file, FLOW_FILE_LIMIT)
                     .map_err(|e| fail(format!("cannot read `{}`: {e}", file.display())))?;
                 let tenant: TenantYaml = serde_yaml::from_str(&text)
                     .map_err(|e| fail(format!("`{}`: {e}", file.display())))?;
@@ -131,6 +133,20 @@ impl TenantExport {
                 continue;
             };
             let file = code_path(&base, meta);
+            // `require` reads the Action's folder, so its code must come
+            // from inside the export, as `file` must in a flow file.
+            let outside = |code: &dyn std::fmt::Display| {
+                fail(format!(
+                    "Action `{name}`: its `code` `{code}` lies outside the export folder `{}`",
+                    base.display()
+                ))
+            };
+            if !input::inside(&base, &file) {
+                return Err(outside(&file.display()));
+            }
+            if !file.is_file() && !input::inside(&base, &base.join(&meta.code)) {
+                return Err(outside(&meta.code));
+            }
             if !file.is_file() {
                 return Err(fail(format!(
                     "Action `{name}`: its code `{}` does not exist",
@@ -163,10 +179,11 @@ impl TenantExport {
 
 /// The Action's `code.js`: the `code` path resolved against the export root,
 /// falling back to `actions/<safe-name>/code.js` for exports made before
-/// Deploy CLI 8.4.2, which wrote the output folder into the path.
+/// Deploy CLI 8.4.2, which wrote the output folder into the path. A `code`
+/// path that leads out of the export is not even looked at.
 fn code_path(base: &Path, meta: &ActionMeta) -> PathBuf {
     let written = base.join(meta.code.replace('\\', "/"));
-    if !meta.code.is_empty() && written.is_file() {
+    if !meta.code.is_empty() && input::inside(base, &written) && written.is_file() {
         return written;
     }
     base.join("actions")
@@ -197,7 +214,7 @@ fn read_json_dir<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<Vec<T>, S
     files
         .iter()
         .map(|file| {
-            let text = std::fs::read_to_string(file)
+            let text = input::read_text(file, FLOW_FILE_LIMIT)
                 .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
             serde_json::from_str::<T>(&text).map_err(|e| format!("`{}`: {e}", file.display()))
         })
@@ -230,6 +247,57 @@ pub(crate) fn secret_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A directory export binding one Action whose `code` is `code`.
+    fn export(code: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("export");
+        std::fs::create_dir_all(root.join("actions/A")).unwrap();
+        std::fs::create_dir_all(root.join("triggers")).unwrap();
+        std::fs::write(
+            root.join("actions/A.json"),
+            serde_json::json!({"name": "A", "code": code}).to_string(),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("triggers/triggers.json"),
+            r#"{"post-login": [{"action_name": "A"}]}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("outside.js"), "").unwrap();
+        dir
+    }
+
+    #[test]
+    fn action_code_must_lie_inside_the_export() {
+        let dir = export("./actions/A/code.js");
+        std::fs::write(dir.path().join("export/actions/A/code.js"), "").unwrap();
+        let read = TenantExport::read(&dir.path().join("export")).unwrap();
+        assert!(read.actions[0].file.ends_with("actions/A/code.js"));
+
+        // Outside, and nothing at the fallback `actions/A/code.js`.
+        let dir = export("../outside.js");
+        let error = TenantExport::read(&dir.path().join("export")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("its `code` `../outside.js` lies outside the export folder"),
+            "{error}"
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                dir.path().join("outside.js"),
+                dir.path().join("export/actions/A/code.js"),
+            )
+            .unwrap();
+            let error = TenantExport::read(&dir.path().join("export")).unwrap_err();
+            assert!(
+                error.to_string().contains("lies outside the export folder"),
+                "{error}"
+            );
+        }
+    }
 
     #[test]
     fn sanitize_matches_the_deploy_cli() {

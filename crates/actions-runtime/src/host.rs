@@ -2,6 +2,11 @@
 //! Action modules, and a watchdog. Compiles and initialises Actions, invokes
 //! their handlers under a time budget, and returns what happened. It does not
 //! decide what a failure means for the login: `actions-flow` does.
+//!
+//! A host runs one flow. Nothing a flow's code did can be undone reliably
+//! (a realm holds more state than any list of objects), so a second flow gets
+//! a new host, or a process forked from one that ran no flow
+//! (`docs/isolation.md`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -116,13 +121,9 @@ pub struct Invocation {
 const WRAPPER_HEAD: &str = "(function (exports, require, module, __filename, __dirname) {";
 const WRAPPER_TAIL: &str = "\n})";
 
-/// How many compiled Actions a runtime keeps before it forgets them all.
-const COMPILED_LIMIT: usize = 512;
-
 /// Registers an Action's compiled wrapper and runs its top-level code.
 const CMD_INVOKE: i32 = 2;
 const CMD_BEGIN_FLOW: i32 = 3;
-const CMD_SNAPSHOT: i32 = 4;
 const CMD_LOAD_ALL: i32 = 5;
 /// `op_host_init_done`'s code for an Action without `onExecutePostLogin`.
 pub(crate) const INIT_NO_HANDLER: u32 = 1;
@@ -138,21 +139,16 @@ pub struct Host {
     runtime: JsRuntime,
     dispatch: v8::Global<v8::Function>,
     tokio: tokio::runtime::Runtime,
-    watchdog: Watchdog,
+    /// Started on the first call with a time budget, not with the host: a
+    /// host made in a zygote must have no thread of its own when it forks.
+    watchdog: Option<Watchdog>,
     loaded: Vec<Loaded>,
     /// The folders of this flow's Actions: `require` resolves inside them.
     module_dirs: Vec<std::path::PathBuf>,
     /// The heap cap in MiB.
     memory_mb: usize,
-    /// Compiled module wrappers by file, then by code (see [`Host::load`]):
-    /// only the file name is hashed, the code compared.
-    compiled: std::collections::HashMap<String, Vec<(String, v8::Global<v8::Value>)>>,
-    /// Each Action folder's canonical form, worked out once per runtime.
-    canonical_dirs: std::collections::HashMap<std::path::PathBuf, std::path::PathBuf>,
-    /// False once something happened that a new flow must not inherit: an
-    /// execution that ran out of time with requests still pending, or a
-    /// change to the intrinsics that could not be undone.
-    reusable: bool,
+    /// Whether [`Host::begin_flow`] was called: it may be, once.
+    flow_begun: bool,
 }
 
 /// Builds `v8::Global` arguments inside a scope of `$runtime`.
@@ -183,7 +179,7 @@ fn js_strings<'s>(
 
 impl Host {
     /// Creates a runtime with the glue loaded and the engine's own globals
-    /// removed from the Actions' view.
+    /// removed from the Actions' view. Starts no thread.
     pub fn new(options: HostOptions) -> Result<Host, HostError> {
         let create_params =
             v8::CreateParams::default().heap_limits(0, options.memory_mb.max(1) * 1024 * 1024);
@@ -200,9 +196,12 @@ impl Host {
                 "ext:actions_runtime/setup.js",
                 r#"(() => {
                     const dispatch = globalThis.__actionsHostDispatch;
-                    for (const name of ["__actionsHostDispatch", "Deno", "__bootstrap", "gc", "__v8x_import_source",
-                                         "__v8x_snapshot_intrinsics"]) {
-                        delete globalThis[name];
+                    for (const name of Reflect.ownKeys(globalThis)) {
+                        if (typeof name === "string" &&
+                            (name.startsWith("__v8x") || ["__actionsHostDispatch", "Deno", "__bootstrap", "gc"].includes(name)) &&
+                            !delete globalThis[name]) {
+                            throw new Error(`cannot hide the engine's global ${name}`);
+                        }
                     }
                     return dispatch;
                 })()"#,
@@ -219,31 +218,20 @@ impl Host {
             .enable_time()
             .build()
             .map_err(|e| HostError(e.to_string()))?;
-        let watchdog = Watchdog::new(runtime.v8_isolate().thread_safe_handle());
-        let mut host = Host {
+        Ok(Host {
             runtime,
             dispatch,
             tokio,
-            watchdog,
+            watchdog: None,
             loaded: Vec::new(),
-            compiled: Default::default(),
-            canonical_dirs: Default::default(),
             module_dirs: Vec::new(),
             memory_mb: options.memory_mb,
-            reusable: true,
-        };
-        let args = js_args!(&mut host.runtime, |scope| [v8::Integer::new(
-            scope,
-            CMD_SNAPSHOT
-        )
-        .into()]);
-        host.call(args, None).map_err(|f| HostError(f.message))?;
-        Ok(host)
+            flow_begun: false,
+        })
     }
 
-    /// Sets the JS heap cap for the next flows (flow-file.md `limits.memory_mb`).
-    /// One runtime serves flows with different caps: the engine's
-    /// termination handle is only reliable with one runtime per thread.
+    /// Sets the JS heap cap (flow-file.md `limits.memory_mb`): a host made
+    /// ahead of its flow learns the flow's cap here.
     pub fn set_memory_limit(&mut self, memory_mb: usize) {
         if memory_mb == self.memory_mb {
             return;
@@ -285,35 +273,15 @@ impl Host {
             .used_heap_size()
     }
 
-    /// Whether this runtime may run another flow: false after an execution
-    /// that ran out of time while requests were pending, or a change to the
-    /// intrinsics that [`Host::begin_flow`] could not undo. Make a new
-    /// [`Host`] then.
-    pub fn is_reusable(&self) -> bool {
-        self.reusable
-    }
-
-    /// Starts a flow: seeds `Math.random` and sets the clock.
-    /// Starts a flow: forgets the previous flow's Actions, undoes what it did
-    /// to the global object and the intrinsics (the equivalent of a fresh
-    /// realm), seeds `Math.random` and sets the clock. Fails when the
-    /// runtime is not reusable; check [`Host::is_reusable`] first.
+    /// Starts the host's one flow: seeds `Math.random` and sets the clock.
+    /// Fails if a flow was begun on this host before.
     pub fn begin_flow(&mut self, seed: u32, virtual_now_ms: Option<i64>) -> Result<(), HostError> {
-        if !self.reusable {
+        if std::mem::replace(&mut self.flow_begun, true) {
             return Err(HostError(
-                "this runtime cannot run another flow; create a new one".to_owned(),
+                "a host runs one flow; create a new one for the next".to_owned(),
             ));
         }
-        self.loaded.clear();
-        self.module_dirs.clear();
-        // A flow's random bytes depend only on its seed.
-        let _ = self
-            .runtime
-            .op_state()
-            .borrow_mut()
-            .try_take::<crate::ops::crypto::CryptoState>();
         self.with_state(|host| {
-            host.module_roots = Default::default();
             host.seed = seed;
             host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64);
         });
@@ -322,14 +290,7 @@ impl Host {
             CMD_BEGIN_FLOW
         )
         .into()]);
-        let status = self.call(args, None).map_err(|f| HostError(f.message))?;
-        if status != "clean" {
-            self.reusable = false;
-            return Err(HostError(
-                "a previous flow changed the intrinsics beyond repair; create a new runtime"
-                    .to_owned(),
-            ));
-        }
+        self.call(args, None).map_err(|f| HostError(f.message))?;
         Ok(())
     }
 
@@ -432,45 +393,22 @@ impl Host {
         Ok((first..first + sources.len()).collect())
     }
 
-    /// The module wrapper function of `source`: compiled once per runtime.
+    /// The module wrapper function of `source`, compiled.
     fn wrapper(&mut self, source: &ActionSource) -> Result<v8::Global<v8::Value>, LoadError> {
-        // A later flow with the same file and code reuses the module wrapper
-        // function, which the glue froze when it was first registered (so no
-        // flow can leave state on it for the next).
-        let known = self
-            .compiled
-            .get(&source.file)
-            .and_then(|wrappers| wrappers.iter().find(|(code, _)| *code == source.code));
-        if let Some((_, wrapper)) = known {
-            return Ok(wrapper.clone());
-        }
         let code = source
             .code
             .strip_prefix("#!")
             .map_or_else(|| source.code.clone(), |rest| format!("//{rest}"));
         let wrapped = format!("{WRAPPER_HEAD}{code}{WRAPPER_TAIL}");
-        let wrapper = match self.runtime.execute_script(source.file.clone(), wrapped) {
-            Ok(wrapper) => wrapper,
-            Err(error) => return Err(syntax_error(&source.file, &error)),
-        };
-        if self.compiled.values().map(Vec::len).sum::<usize>() >= COMPILED_LIMIT {
-            self.compiled.clear();
-        }
-        self.compiled
-            .entry(source.file.clone())
-            .or_default()
-            .push((source.code.clone(), wrapper.clone()));
-        Ok(wrapper)
+        self.runtime
+            .execute_script(source.file.clone(), wrapped)
+            .map_err(|error| syntax_error(&source.file, &error))
     }
 
     /// Adds `dir` to the flow's folders, where `require` may read (the
     /// caller then hands the glue the new roots).
     fn add_module_dir(&mut self, dir: &std::path::Path) {
-        let canonical = self
-            .canonical_dirs
-            .entry(dir.to_owned())
-            .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_owned()))
-            .clone();
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
         self.module_dirs.push(canonical);
     }
 
@@ -605,7 +543,10 @@ impl Host {
         until: Until,
     ) -> Result<String, Failure> {
         if let Some(budget) = budget {
-            self.watchdog.arm(Instant::now() + budget);
+            let isolate = self.runtime.v8_isolate().thread_safe_handle();
+            self.watchdog
+                .get_or_insert_with(|| Watchdog::new(isolate))
+                .arm(Instant::now() + budget);
         }
         // Async ops (fetch, timers) are polled as soon as JS calls them,
         // before `block_on`: they need the Tokio context from the start.
@@ -620,16 +561,13 @@ impl Host {
             }
             Until::Settled => drive_until_settled(runtime, tokio, future, budget),
         };
-        let timed_out = budget.is_some() && self.watchdog.disarm();
+        let timed_out = budget.is_some() && self.watchdog.as_mut().is_some_and(Watchdog::disarm);
         // The watchdog can fire just as the handler finishes; once disarmed it
         // cannot fire again, so clear any termination it left pending, or it
         // would strike the next flow at an arbitrary point inside the engine.
         let terminating = self.runtime.v8_isolate().is_execution_terminating();
         self.runtime.v8_isolate().cancel_terminate_execution();
         let Some(result) = driven else {
-            // Timers or requests are still pending: this runtime must not
-            // run another flow.
-            self.reusable = false;
             return Err(Failure {
                 kind: FailureKind::Timeout,
                 name: None,
@@ -650,10 +588,7 @@ impl Host {
             Err(error) => {
                 let terminated = terminating || timed_out;
                 // A terminated execution leaves the engine usable once the
-                // termination is cancelled; the next `begin_flow` restores
-                // the realm. (Replacing the runtime instead would cost about
-                // 1 MiB the engine never gives back, and the engine stops
-                // starting new runtimes after some 140 of them.)
+                // termination is cancelled, for what the flow does next.
                 let text = error.to_string();
                 let kind = if timed_out {
                     FailureKind::Timeout

@@ -102,10 +102,12 @@ pub(crate) fn find(fixtures: &[HttpFixture], method: &str, url: &str) -> Option<
     })
 }
 
-/// The message of a refused request: what was asked and which fixtures exist.
+/// The message of a refused request: what was asked (and, for a redirect,
+/// from where) and which fixtures exist.
 pub(crate) fn refused_message(
     method: &str,
     url: &str,
+    from: Option<&str>,
     fixtures: &[HttpFixture],
     net: &NetAccess,
 ) -> String {
@@ -123,7 +125,10 @@ pub(crate) fn refused_message(
     } else {
         format!("fixtures: {}", listed.join("; "))
     };
-    format!("fetch {method} {url} was refused: no `http` fixture matches and {why}; {fixtures}")
+    let from = from.map_or_else(String::new, |from| format!(" (a redirect from {from})"));
+    format!(
+        "fetch {method} {url}{from} was refused: no `http` fixture matches and {why}; {fixtures}"
+    )
 }
 
 #[cfg(test)]
@@ -173,7 +178,7 @@ mod tests {
         assert_eq!(find(&fixtures, "GET", "https://a/x"), Some(1));
         assert_eq!(find(&fixtures, "post", "https://a/x"), Some(0));
         assert_eq!(find(&fixtures, "GET", "https://b/"), None);
-        let message = refused_message("GET", "https://b/", &fixtures, &NetAccess::Denied);
+        let message = refused_message("GET", "https://b/", None, &fixtures, &NetAccess::Denied);
         assert!(
             message.contains("[0] POST https://a/*") && message.contains("--allow-net"),
             "{message}"

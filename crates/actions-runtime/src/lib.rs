@@ -15,6 +15,7 @@ mod host;
 mod http;
 mod modules;
 mod ops;
+mod outgoing;
 mod state;
 mod watchdog;
 
@@ -53,7 +54,6 @@ const GLUE: &[ExtensionFileSource] = embedded![
     "02_console.js",
     "03_determinism.js",
     "04_api.js",
-    "05_isolation.js",
     "06_node_globals.js",
     "07_require.js",
     "08_fetch.js",

@@ -2,7 +2,11 @@
 //! files, packages in `node_modules` (walking up the folders), `package.json`
 //! `exports` (conditions `require`, `node`, `default`) and `main`, `index.js`,
 //! `.json`. Reads only inside the flow's and the Actions' folders and the
-//! `node_modules` folders above them: `require` is not a way to read files.
+//! `node_modules` folders above them: `require` is not a way to read files,
+//! nor to learn which files exist. A path is checked before the file system
+//! is asked anything about it, and symbolic links are followed one at a time,
+//! each checked before it is read through, so a refusal is the same whether
+//! or not the file exists.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -13,6 +17,8 @@ use serde_json::Value;
 const CONDITIONS: &[&str] = &["require", "node", "node-addons", "default"];
 /// Extensions tried for a file without one, in Node's order.
 const EXTENSIONS: &[&str] = &[".js", ".json", ".cjs", ".node"];
+/// How many symbolic links one path may go through (Linux's `ELOOP` limit).
+const MAX_LINKS: usize = 40;
 
 /// A resolved module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +42,7 @@ impl ModuleRoots {
     }
 
     /// Inside a root, or inside a `node_modules` folder of a root's ancestor.
+    /// Only by the path's text: see [`locate`] for what it points to.
     fn allows(&self, path: &Path) -> bool {
         self.roots.iter().any(|root| {
             path.starts_with(root)
@@ -43,6 +50,78 @@ impl ModuleRoots {
                     .ancestors()
                     .any(|ancestor| path.starts_with(ancestor.join("node_modules")))
         })
+    }
+
+    /// A root or a folder above one: a real folder (the roots are
+    /// canonical), with no link to follow.
+    fn above_root(&self, path: &Path) -> bool {
+        self.roots.iter().any(|root| root.starts_with(path))
+    }
+}
+
+/// What a path inside the roots names, its links followed.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    /// A regular file, at this real path.
+    File(PathBuf),
+    /// A folder.
+    Directory,
+    /// Nothing, or something `require` does not read (a FIFO, a device).
+    Missing,
+}
+
+/// Looks `path` (absolute, without `.` or `..`) up one component at a time,
+/// as the kernel would, but checks each symbolic link's target against the
+/// roots before following it: the file system is asked only about paths
+/// inside the roots (and the folders above them), so nothing outside can
+/// change the answer. A link out of the roots is [`ResolveError::Forbidden`],
+/// reported with `path`.
+fn locate(path: &Path, roots: &ModuleRoots) -> Result<Entry, ResolveError> {
+    let forbidden = || ResolveError::Forbidden(path.to_owned());
+    let mut pending = path.to_owned();
+    let mut links = 0;
+    'walk: loop {
+        if !roots.allows(&pending) {
+            return Err(forbidden());
+        }
+        let components: Vec<Component> = pending.components().collect();
+        let mut current = PathBuf::new();
+        for (i, component) in components.iter().enumerate() {
+            current.push(component);
+            if roots.above_root(&current) {
+                continue;
+            }
+            // Every prefix of an allowed path is allowed or above a root,
+            // so this asks only about a path inside the roots.
+            let Ok(metadata) = std::fs::symlink_metadata(&current) else {
+                return Ok(Entry::Missing);
+            };
+            if metadata.file_type().is_symlink() {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Ok(Entry::Missing);
+                }
+                let Ok(target) = std::fs::read_link(&current) else {
+                    return Ok(Entry::Missing);
+                };
+                let mut next = current.parent().unwrap_or(Path::new("/")).join(target);
+                next.extend(&components[i + 1..]);
+                pending = normalise(&next);
+                continue 'walk;
+            }
+            let last = i + 1 == components.len();
+            if metadata.is_dir() {
+                if last {
+                    return Ok(Entry::Directory);
+                }
+            } else if last && metadata.is_file() {
+                return Ok(Entry::File(current));
+            } else {
+                return Ok(Entry::Missing);
+            }
+        }
+        // A root or a folder above one.
+        return Ok(Entry::Directory);
     }
 }
 
@@ -67,6 +146,18 @@ pub(crate) fn resolve(
     request: &str,
     roots: &ModuleRoots,
 ) -> Result<Resolved, ResolveError> {
+    // The glue hands over the folder of a resolved module (a real path) or
+    // of an Action (as the flow file named it, perhaps through a link).
+    let lexical = normalise(parent_dir);
+    let parent_dir = if roots.allows(&lexical) {
+        lexical
+    } else {
+        match parent_dir.canonicalize() {
+            Ok(real) if roots.allows(&real) => real,
+            _ => return Err(ResolveError::Forbidden(parent_dir.to_owned())),
+        }
+    };
+    let parent_dir = parent_dir.as_path();
     let resolved = if request.starts_with("./")
         || request.starts_with("../")
         || request == "."
@@ -92,14 +183,10 @@ fn file_or_directory(base: &Path, roots: &ModuleRoots) -> Result<Resolved, Resol
 }
 
 fn checked(path: &Path, roots: &ModuleRoots) -> Result<Option<Resolved>, ResolveError> {
-    if !path.is_file() {
-        return Ok(None);
+    match locate(path, roots)? {
+        Entry::File(real) => Ok(Some(Resolved { path: real })),
+        Entry::Directory | Entry::Missing => Ok(None),
     }
-    let real = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    if !roots.allows(&real) {
-        return Err(ResolveError::Forbidden(path.to_owned()));
-    }
-    Ok(Some(Resolved { path: real }))
 }
 
 fn as_file(base: &Path, roots: &ModuleRoots) -> Result<Option<Resolved>, ResolveError> {
@@ -117,8 +204,8 @@ fn as_file(base: &Path, roots: &ModuleRoots) -> Result<Option<Resolved>, Resolve
 }
 
 fn as_directory(dir: &Path, roots: &ModuleRoots) -> Result<Option<Resolved>, ResolveError> {
-    if let Some(main) =
-        read_package(dir).and_then(|p| p.get("main").and_then(Value::as_str).map(str::to_owned))
+    if let Some(main) = read_package(dir, roots)?
+        .and_then(|p| p.get("main").and_then(Value::as_str).map(str::to_owned))
     {
         let target = normalise(&dir.join(&main));
         if let Some(found) = as_file(&target, roots)? {
@@ -140,9 +227,13 @@ fn as_index(dir: &Path, roots: &ModuleRoots) -> Result<Option<Resolved>, Resolve
     Ok(None)
 }
 
-fn read_package(dir: &Path) -> Option<Value> {
-    let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
-    serde_json::from_str(&text).ok()
+fn read_package(dir: &Path, roots: &ModuleRoots) -> Result<Option<Value>, ResolveError> {
+    let Some(found) = checked(&dir.join("package.json"), roots)? else {
+        return Ok(None);
+    };
+    Ok(std::fs::read_to_string(found.path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok()))
 }
 
 /// `lodash/fp` → (`lodash`, `./fp`); `@scope/pkg/x` → (`@scope/pkg`, `./x`).
@@ -173,11 +264,11 @@ fn package(
         if ancestor.file_name().is_some_and(|n| n == "node_modules") {
             continue;
         }
-        let dir = ancestor.join("node_modules").join(&name);
-        if !dir.is_dir() {
+        let dir = normalise(&ancestor.join("node_modules").join(&name));
+        if locate(&dir, roots)? != Entry::Directory {
             continue;
         }
-        let manifest = read_package(&dir);
+        let manifest = read_package(&dir, roots)?;
         if let Some(exports) = manifest.as_ref().and_then(|p| p.get("exports")) {
             let target =
                 exports_target(exports, &subpath).ok_or_else(|| ResolveError::NotExported {
@@ -359,18 +450,103 @@ mod tests {
             ("app/a.js", ""),
             ("secret.js", ""),
             ("other/node_modules/x/index.js", ""),
+            (
+                "app/node_modules/pkg/package.json",
+                r#"{"main": "../../../secret.js"}"#,
+            ),
         ]);
+        for request in [
+            "../secret",
+            "../other/node_modules/x",
+            "/etc/hostname",
+            "pkg/../../../secret",
+            "pkg",
+        ] {
+            assert!(
+                matches!(
+                    resolve_in(dir.path(), "app", request),
+                    Err(ResolveError::Forbidden(_))
+                ),
+                "{request}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refusal_does_not_depend_on_whether_the_file_exists() {
+        let dir = tree(&[("app/a.js", ""), ("outside/secret.js", "")]);
+        let roots = ModuleRoots::canonical(vec![dir.path().join("app").canonicalize().unwrap()]);
+        let app = dir.path().join("app");
+        let existing = resolve(&app, "../outside/secret.js", &roots);
+        std::fs::remove_file(dir.path().join("outside/secret.js")).unwrap();
+        let missing = resolve(&app, "../outside/secret.js", &roots);
+        assert!(
+            matches!(existing, Err(ResolveError::Forbidden(_))),
+            "{existing:?}"
+        );
+        assert_eq!(existing, missing);
+        for request in ["/etc/passwd", "/etc/no-such-file-here"] {
+            assert_eq!(
+                resolve(&app, request, &roots),
+                Err(ResolveError::Forbidden(PathBuf::from(request)))
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_roots_are_refused_before_they_are_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = tree(&[
+            ("app/a.js", ""),
+            ("app/lib/inner.js", ""),
+            ("outside/secret.js", ""),
+        ]);
+        let app = dir.path().join("app");
+        symlink(
+            dir.path().join("outside/secret.js"),
+            app.join("file-link.js"),
+        )
+        .unwrap();
+        symlink(
+            dir.path().join("outside/missing.js"),
+            app.join("dangling-link.js"),
+        )
+        .unwrap();
+        symlink("../outside", app.join("dir-link")).unwrap();
+        symlink("lib/inner.js", app.join("inner-link.js")).unwrap();
+        symlink("loop-b.js", app.join("loop-a.js")).unwrap();
+        symlink("loop-a.js", app.join("loop-b.js")).unwrap();
+        let refused = |request: &str| resolve_in(dir.path(), "app", request);
+        // The same answer whether the target exists or not.
+        let existing = refused("./file-link.js");
+        let dangling = refused("./dangling-link.js");
+        assert!(
+            matches!(existing, Err(ResolveError::Forbidden(_))),
+            "{existing:?}"
+        );
+        assert!(
+            matches!(dangling, Err(ResolveError::Forbidden(_))),
+            "{dangling:?}"
+        );
+        let through_dir = refused("./dir-link/secret.js");
+        let through_dir_missing = refused("./dir-link/missing.js");
+        assert!(matches!(through_dir, Err(ResolveError::Forbidden(_))));
         assert!(matches!(
-            resolve_in(dir.path(), "app", "../secret"),
+            through_dir_missing,
             Err(ResolveError::Forbidden(_))
         ));
+        // Links that stay inside work, and a loop is simply not found.
+        assert_eq!(refused("./inner-link").unwrap(), "app/lib/inner.js");
+        assert_eq!(refused("./loop-a.js"), Err(ResolveError::NotFound));
+        // An Action folder reached through a link is still its root.
+        let linked_root = dir.path().join("linked-app");
+        symlink(&app, &linked_root).unwrap();
+        let roots = ModuleRoots::canonical(vec![app.canonicalize().unwrap()]);
+        assert!(resolve(&linked_root, "./a", &roots).is_ok());
         assert!(matches!(
-            resolve_in(dir.path(), "app", "../other/node_modules/x"),
+            resolve(&linked_root, "../outside/secret", &roots),
             Err(ResolveError::Forbidden(_))
-        ));
-        assert!(matches!(
-            resolve_in(dir.path(), "app", "/etc/hostname"),
-            Err(ResolveError::Forbidden(_)) | Err(ResolveError::NotFound)
         ));
     }
 

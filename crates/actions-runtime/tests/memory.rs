@@ -1,5 +1,5 @@
-//! Resident memory stays flat when Actions throw and format stacks on one
-//! reused runtime, and when native functions come and go. A test binary of
+//! Resident memory stays flat when an Action throws and formats stacks
+//! invocation after invocation, and when native functions come and go. A test binary of
 //! its own: the process's resident memory is the measurement, so no other
 //! test may run beside it, and its tests take turns (`ONE_AT_A_TIME`).
 //!
@@ -28,9 +28,9 @@ const CODE: &str = r#"exports.onExecutePostLogin = async (event, api) => {
     api.idToken.setCustomClaim("frames", frames);
 };"#;
 
-fn flows(host: &mut Host, count: usize) {
+fn invocations(host: &mut Host, index: usize, count: usize) {
     for _ in 0..count {
-        let (tx, invocation) = probe::one_flow(host, CODE, Duration::from_secs(10));
+        let (tx, invocation) = probe::invoke(host, index, Duration::from_secs(10));
         assert_eq!(invocation.failure.map(|f| f.message), None);
         assert!(tx.invocations()[0].calls.len() == 1, "the claim was set");
     }
@@ -42,14 +42,15 @@ fn throwing_and_formatting_stacks_does_not_grow_resident_memory() {
         .lock()
         .unwrap_or_else(|poison| poison.into_inner());
     let mut host = Host::new(HostOptions::default()).expect("runtime");
+    let index = probe::load(&mut host, CODE, Duration::from_secs(10));
     // Warm up: caches, the allocator's arenas, the first GC cycles.
-    flows(&mut host, 50);
+    invocations(&mut host, index, 50);
     let before = resident_kib();
-    flows(&mut host, 200);
+    invocations(&mut host, index, 200);
     let grown = resident_kib().saturating_sub(before);
     assert!(
         grown < 8 * 1024,
-        "200 flows of 100 throws and 100 stacks each grew resident memory by {grown} KiB"
+        "200 invocations of 100 throws and 100 stacks each grew resident memory by {grown} KiB"
     );
 }
 

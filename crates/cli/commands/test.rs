@@ -1,5 +1,5 @@
-//! `actions test [PATH...]`: finds flow files, runs them in parallel on
-//! reused runtimes, checks each one's `expect` and golden report, and reports
+//! `actions test [PATH...]`: finds flow files, runs them in parallel, each
+//! in a process of its own (`docs/isolation.md`), checks each one's `expect` and golden report, and reports
 //! the way CI systems expect: a line per flow (or a progress bar on a
 //! terminal), `--json` lines, `--junit` XML, and the closing line
 //! `N passed, M failed[, K skipped]`. Exit code 0 all matched, 1 a mismatch,
@@ -76,8 +76,20 @@ pub(crate) struct TestArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Where each flow runs: `process`, a process of its own forked from a
+    /// prepared one, with its time and memory limits enforced by the
+    /// operating system (Unix); `runtime`, a JS runtime of its own in this
+    /// process, limits enforced by the engine (docs/isolation.md).
+    #[arg(long, value_enum, default_value_t = IsolationArg::Process)]
+    isolation: IsolationArg,
     #[command(flatten)]
     flow_args: super::FlowArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum IsolationArg {
+    Process,
+    Runtime,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -149,6 +161,10 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         // Only the JSON lines print each flow's report.
         reports: args.json,
+        isolation: match args.isolation {
+            IsolationArg::Process => suite::Isolation::Process,
+            IsolationArg::Runtime => suite::Isolation::Runtime,
+        },
     };
     let terminal = std::io::stderr().is_terminal() && !args.json;
     let colour = render::use_colour(if args.json {

@@ -1,7 +1,10 @@
-//! `op_fetch`: one outgoing request from `fetch`. Answered from the flow's
-//! fixtures (after their `delay_ms`), or, when the flow allows the network,
-//! by a real HTTP request made on a blocking thread; refused otherwise. Every
-//! request is recorded for the report's `http[]`.
+//! `op_fetch`: one `fetch`, from its first request to its last redirect.
+//! Each request (a redirect is a request too) is answered from the flow's
+//! fixtures (after their `delay_ms`), or, when the flow allows the network
+//! for its host, by a real HTTP request made on a blocking thread; refused
+//! otherwise. Redirects are followed here, hop by hop, not by the HTTP
+//! client, so every hop is checked against `--allow-net` and recorded for
+//! the report's `http[]`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,6 +14,7 @@ use deno_core::{op2, JsBuffer, OpState, ToJsBuffer};
 use serde::{Deserialize, Serialize};
 
 use crate::http::{self, FixtureBody, HttpRecord};
+use crate::outgoing::{Outgoing, RedirectMode, MAX_REDIRECTS};
 use crate::state::HostState;
 
 /// How long a real request may take (Auth0 advises under 10 s).
@@ -22,6 +26,9 @@ pub(crate) struct FetchRequest {
     url: String,
     headers: Vec<(String, String)>,
     body: Option<JsBuffer>,
+    /// `RequestInit.redirect`: `follow` (the default), `error` or `manual`.
+    #[serde(default)]
+    redirect: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,6 +38,8 @@ pub(crate) struct FetchResponse {
     headers: Vec<(String, String)>,
     body: ToJsBuffer,
     url: String,
+    /// Whether a redirect was followed to get here (`Response.redirected`).
+    redirected: bool,
 }
 
 /// A refused or failed request: `fetch` rejects with a `TypeError`, as Node's does.
@@ -45,11 +54,63 @@ pub(crate) async fn op_fetch(
     state: Rc<RefCell<OpState>>,
     #[serde] request: FetchRequest,
 ) -> Result<FetchResponse, FetchError> {
-    let method = request.method.to_ascii_uppercase();
+    let mode = RedirectMode::parse(request.redirect.as_deref()).ok_or_else(|| {
+        FetchError(format!(
+            "Request constructor: {} is not an accepted type. Expected one of follow, error, manual.",
+            request.redirect.as_deref().unwrap_or_default()
+        ))
+    })?;
+    // The glue checked method and headers already; checking again here
+    // means no value can reach a request line unchecked.
+    let mut outgoing = Outgoing::new(
+        &request.method,
+        &request.url,
+        request.headers,
+        request.body.map(|b| b.to_vec()),
+    )
+    .map_err(FetchError)?;
+    let mut from = None;
+    let mut redirects = 0;
+    loop {
+        let mut response = send(&state, &outgoing, from.as_deref()).await?;
+        response.redirected = redirects > 0;
+        let Some(target) = outgoing.redirect_target(response.status, &response.headers) else {
+            return Ok(response);
+        };
+        match mode {
+            RedirectMode::Manual => return Ok(response),
+            RedirectMode::Error => {
+                let message = format!(
+                    "fetch failed: unexpected redirect from {} (the request's `redirect` is \"error\")",
+                    outgoing.url
+                );
+                return Err(FetchError(message));
+            }
+            RedirectMode::Follow => {}
+        }
+        let target = target.map_err(|e| FetchError(format!("fetch failed: {e}")))?;
+        if redirects == MAX_REDIRECTS {
+            return Err(FetchError(format!(
+                "fetch failed: redirect count exceeded ({MAX_REDIRECTS} redirects followed, the next to {target})"
+            )));
+        }
+        redirects += 1;
+        from = Some(outgoing.url.clone());
+        outgoing.redirect(response.status, target);
+    }
+}
+
+/// Answers one request: from a fixture, from the network when allowed, or
+/// refuses it. `from` is the URL that redirected here. Records the request.
+async fn send(
+    state: &Rc<RefCell<OpState>>,
+    request: &Outgoing,
+    from: Option<&str>,
+) -> Result<FetchResponse, FetchError> {
     let (fixture, net) = {
         let state = state.borrow();
         let host = state.borrow::<HostState>();
-        let index = http::find(&host.http_fixtures, &method, &request.url);
+        let index = http::find(&host.http_fixtures, &request.method, &request.url);
         (
             index.map(|i| (i, host.http_fixtures[i].clone())),
             host.net_access.clone(),
@@ -57,7 +118,7 @@ pub(crate) async fn op_fetch(
     };
     let record = |status: Option<u16>, fixture: Option<usize>| {
         let record = HttpRecord {
-            method: method.clone(),
+            method: request.method.clone(),
             url: request.url.clone(),
             status,
             fixture,
@@ -97,7 +158,8 @@ pub(crate) async fn op_fetch(
             status_text: reason(fixture.status).to_owned(),
             headers,
             body: body.into(),
-            url: request.url,
+            url: request.url.clone(),
+            redirected: false,
         });
     }
 
@@ -105,21 +167,18 @@ pub(crate) async fn op_fetch(
         record(None, None);
         let fixtures = state.borrow().borrow::<HostState>().http_fixtures.clone();
         return Err(FetchError(http::refused_message(
-            &method,
+            &request.method,
             &request.url,
+            from,
             &fixtures,
             &net,
         )));
     }
 
-    let url = request.url.clone();
-    let body = request.body.map(|b| b.to_vec());
-    let headers = request.headers;
-    let real_method = method.clone();
-    let real =
-        tokio::task::spawn_blocking(move || real_request(&real_method, &url, &headers, body))
-            .await
-            .map_err(|e| FetchError(format!("fetch failed: {e}")))?;
+    let real = request.clone();
+    let real = tokio::task::spawn_blocking(move || real_request(&real))
+        .await
+        .map_err(|e| FetchError(format!("fetch failed: {e}")))?;
     match real {
         Ok(response) => {
             record(Some(response.status), None);
@@ -132,23 +191,19 @@ pub(crate) async fn op_fetch(
     }
 }
 
-fn real_request(
-    method: &str,
-    url: &str,
-    headers: &[(String, String)],
-    body: Option<Vec<u8>>,
-) -> Result<FetchResponse, String> {
+/// One real HTTP request; a redirect response is returned, not followed.
+fn real_request(request: &Outgoing) -> Result<FetchResponse, String> {
     let agent = ureq::AgentBuilder::new()
         .timeout(REAL_REQUEST_TIMEOUT)
-        .redirects(20)
+        .redirects(0)
         .build();
-    let mut request = agent.request(method, url);
-    for (name, value) in headers {
-        request = request.set(name, value);
+    let mut call = agent.request(&request.method, &request.url);
+    for (name, value) in &request.headers {
+        call = call.set(name, value);
     }
-    let result = match body {
-        Some(body) => request.send_bytes(&body),
-        None => request.call(),
+    let result = match &request.body {
+        Some(body) => call.send_bytes(body),
+        None => call.call(),
     };
     let response = match result {
         Ok(response) => response,
@@ -157,7 +212,6 @@ fn real_request(
     };
     let status = response.status();
     let status_text = response.status_text().to_owned();
-    let final_url = response.get_url().to_owned();
     let headers: Vec<(String, String)> = response
         .headers_names()
         .into_iter()
@@ -177,7 +231,8 @@ fn real_request(
         status_text,
         headers,
         body: bytes.into(),
-        url: final_url,
+        url: request.url.clone(),
+        redirected: false,
     })
 }
 
@@ -189,7 +244,10 @@ fn reason(status: u16) -> &'static str {
         204 => "No Content",
         301 => "Moved Permanently",
         302 => "Found",
+        303 => "See Other",
         304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

@@ -50,7 +50,7 @@ fn resolve_module(
             path.display()
         )),
         ResolveError::Forbidden(path) => not_found(format!(
-            ": `{}` is outside the Action's folder and its node_modules",
+            ": `{}` leads outside the Action's folder and its node_modules",
             path.display()
         )),
         ResolveError::NotExported { package, subpath } => ModuleError {

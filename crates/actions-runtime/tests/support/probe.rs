@@ -1,22 +1,24 @@
-//! Shared by `tests/memory.rs` and `examples/leak_probe.rs` (through
-//! `#[path]`): one Action run as a whole flow on a reused runtime, and the
-//! process's resident memory.
+//! Shared by the runtime's tests (through `#[path]`): one Action invoked
+//! again and again in one flow, and the process's resident memory.
 
 use std::time::Duration;
 
 use actions_core::{Tenant, Transaction, UserState};
 use actions_runtime::{ActionSource, Host, Invocation};
 
-/// Begins a flow, loads `code` as the flow's one Action and invokes its
-/// `onExecutePostLogin` with an empty event.
-pub(crate) fn one_flow(host: &mut Host, code: &str, budget: Duration) -> (Transaction, Invocation) {
-    host.begin_flow(1, Some(0)).expect("a reusable runtime");
+/// Begins a flow, loads `code` as /// Begins the host's flow and loads `code` as its one Action.
+pub(crate) fn load(host: &mut Host, code: &str, budget: Duration) -> usize {
+    host.begin_flow(1, Some(0)).expect("a new host");
     let source = ActionSource {
         file: "probe.js".into(),
         code: code.into(),
         dir: std::env::temp_dir(),
     };
-    let index = host.load(&source, budget).expect("the Action loads");
+    host.load(&source, budget).expect("the Action loads")
+}
+
+/// Invokes the loaded Action's `onExecutePostLogin` with an empty event.
+pub(crate) fn invoke(host: &mut Host, index: usize, budget: Duration) -> (Transaction, Invocation) {
     let mut tx = Transaction::new(Tenant::default(), UserState::default(), vec![], vec![]);
     tx.begin("probe", 0, "onExecutePostLogin");
     let (tx, invocation) = host.invoke(

@@ -1,0 +1,55 @@
+//! Runs each job in a process of its own, forked for it from a zygote that
+//! was prepared once, so that no job can observe another and no job can
+//! outgrow its limits.
+//!
+//! [`Pool::start`] forks one zygote per worker from the calling process
+//! (which must have a single thread then). A zygote calls `prepare` once (for
+//! `actions`: a JS runtime with the glue loaded, no user code run) and then,
+//! for each job it is sent, forks a child that calls `job` on a copy-on-write
+//! copy of the prepared state. The child writes its result and exits; it is
+//! never reused. The zygote enforces the limits from outside: it kills a
+//! child that outlives its time (whatever the child is doing: a busy loop, a
+//! blocked wait, a hung native call), the kernel refuses a child memory past
+//! its data limit, and a child that crashes takes only its own job down.
+//!
+//! This crate knows nothing of flows or engines: jobs are numbers in, bytes
+//! out. Only Unix has `fork`: elsewhere the crate offers nothing, and the
+//! caller runs each job another way.
+
+use std::time::Duration;
+
+#[cfg(unix)]
+mod zygote;
+
+#[cfg(unix)]
+pub use zygote::{Job, Pool, Worker, MEMORY_CHECK};
+
+/// How long a child may run after the time it declared
+/// ([`Job::limits`]) before it is killed: the job's own watchdog ends
+/// overrunning JS well within it, and reports what happened; the kill is
+/// for what the watchdog cannot interrupt.
+pub const GRACE: Duration = Duration::from_millis(500);
+
+/// What a child declares about itself once it knows its job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall time from now until the child is killed (plus [`GRACE`]).
+    pub time: Duration,
+    /// How much more memory the child may map than it has when it declares
+    /// this (`None`: no limit beyond the zygote's).
+    pub memory_bytes: Option<u64>,
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The child wrote its result and exited.
+    Finished(Vec<u8>),
+    /// The child outlived its time and was killed.
+    TimedOut,
+    /// The child ran out of memory outside the JS heap (an allocation the
+    /// kernel refused) and aborted.
+    OutOfMemory,
+    /// The child died another way: a crash, or an exit without a result.
+    Crashed(String),
+}

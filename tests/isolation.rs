@@ -1,0 +1,252 @@
+//! Flows cannot observe each other (issue 21). For each channel a flow could
+//! use to reach a later one on the same worker, an attacker flow and a
+//! victim flow run in one `actions test`, with one worker and with the
+//! default, in both orders: the victim's report must be byte-identical to
+//! its report when it runs alone, and no flow's secret may appear in another
+//! flow's output. Then the bypasses of the limits: each ends with the right
+//! verdict and the suite carries on.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn actions(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_actions"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Writes a flow file whose one Action is `code`, with a secret.
+fn write_flow(dir: &Path, file: &str, code: &str, secret: &str) {
+    let flow = serde_json::json!({
+        "name": file,
+        "actions": [{ "name": "a", "code": code, "secrets": { "TOKEN": secret } }],
+        "clock": "2026-01-01T00:00:00Z",
+        "limits": { "timeout_ms": 2000 },
+    });
+    std::fs::write(dir.join(file), flow.to_string()).unwrap();
+}
+
+/// `actions test --json` over `dir`: each flow's file name and report.
+fn reports(dir: &Path, extra: &[&str]) -> (Vec<(String, Value)>, String) {
+    let out = actions(dir, &[&["test", "--json"], extra, &["."]].concat());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines = stdout
+        .lines()
+        .map(|line| {
+            let result: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let file = Path::new(result["flow"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (file, result["report"].clone())
+        })
+        .collect();
+    (lines, stdout + &String::from_utf8_lossy(&out.stderr))
+}
+
+/// A victim that reports what it sees of the realm.
+const VICTIM: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+    const seen = {
+        call: String(Function.prototype.call).slice(0, 40),
+        toString: String(Object.prototype.toString).slice(0, 40),
+        asyncProto: Object.getOwnPropertyNames(Object.getPrototypeOf(async function () {})).sort().join(","),
+        stack: typeof Error.prepareStackTrace + "/" + Error.stackTraceLimit,
+        env: Object.keys(process.env).sort().join(","),
+        intl: typeof Intl.DateTimeFormat,
+        stolen: typeof globalThis.stolen,
+        json: JSON.stringify({ a: [1, 2] }),
+    };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const big = [];
+    for (let i = 0; i < 40; i++) big.push(new Array(1e5).fill(i));
+    api.idToken.setCustomClaim("seen", seen);
+    api.idToken.setCustomClaim("secret_length", event.secrets.TOKEN.length);
+};"#;
+
+/// Each channel: the attacker's code. Every one installs something that
+/// would show in the victim's report, or steal its secret, if it reached it.
+const ATTACKERS: &[(&str, &str)] = &[
+    (
+        "function_prototype",
+        r#"
+        Function.prototype.call = function () { return "hooked"; };
+        Object.prototype.toString = function () { globalThis.stolen = JSON.stringify(this); return "[object Hooked]"; };
+        exports.onExecutePostLogin = async () => {};"#,
+    ),
+    (
+        "hidden_intrinsics",
+        r#"
+        const AsyncFunction = Object.getPrototypeOf(async function () {});
+        AsyncFunction.injected = 1;
+        Object.getPrototypeOf([][Symbol.iterator]()).injected = 1;
+        Object.getPrototypeOf(Int8Array).injected = 1;
+        exports.onExecutePostLogin = async () => {};"#,
+    ),
+    (
+        "engine_settings",
+        r#"
+        Error.prepareStackTrace = () => "hooked";
+        Error.stackTraceLimit = 1;
+        process.env.INJECTED = "1";
+        Intl.DateTimeFormat = 42;
+        JSON.stringify = () => "hooked";
+        exports.onExecutePostLogin = async () => {};"#,
+    ),
+    (
+        "pending_work",
+        r#"
+        exports.onExecutePostLogin = async (event, api) => {
+            setTimeout(() => { api.access.deny("injected from another flow"); globalThis.stolen = 1; }, 5);
+            new FinalizationRegistry(() => { api.idToken.setCustomClaim("injected", 1); }).register({}, 1);
+            Promise.resolve().then(() => new Promise(() => {}));
+            fetch("https://example.com/").catch(() => api.idToken.setCustomClaim("late", 1));
+        };"#,
+    ),
+    (
+        "kept_memory",
+        r#"
+        globalThis.hoard = [];
+        for (let i = 0; i < 60; i++) globalThis.hoard.push(new Array(1e5).fill(i));
+        exports.onExecutePostLogin = async () => {};"#,
+    ),
+    (
+        "secret_thief",
+        r#"
+        const steal = (o) => { try { globalThis.stolen = JSON.stringify(o); } catch {} };
+        Object.defineProperty(Object.prototype, "TOKEN", { set(v) { steal(v); }, get() { return globalThis.stolen; }, configurable: true });
+        exports.onExecutePostLogin = async (event, api) => {
+            api.idToken.setCustomClaim("stolen", String(globalThis.stolen));
+        };"#,
+    ),
+];
+
+const VICTIM_SECRET: &str = "victim-secret-4f1d";
+const ATTACKER_SECRET: &str = "attacker-secret-9c2e";
+
+#[test]
+fn no_flow_observes_another_whatever_runs_before_it() {
+    // The victim alone: what every later run must reproduce.
+    let solo = tempfile::tempdir().unwrap();
+    write_flow(solo.path(), "v.flow.json", VICTIM, VICTIM_SECRET);
+    let (alone, _) = reports(solo.path(), &["--jobs", "1"]);
+    let alone = alone[0].1.clone();
+    assert_eq!(alone["outcome"], "allowed", "{alone}");
+    assert_eq!(alone["id_token"]["claims"]["seen"]["stolen"], "undefined");
+
+    for (channel, attacker) in ATTACKERS {
+        // Both orders (file names sort), each attacker twice around the victim.
+        let dir = tempfile::tempdir().unwrap();
+        write_flow(dir.path(), "a1.flow.json", attacker, ATTACKER_SECRET);
+        write_flow(dir.path(), "b.flow.json", VICTIM, VICTIM_SECRET);
+        write_flow(dir.path(), "c1.flow.json", attacker, ATTACKER_SECRET);
+        write_flow(dir.path(), "d.flow.json", VICTIM, VICTIM_SECRET);
+        for jobs in [&["--jobs", "1"][..], &[][..]] {
+            let (results, output) = reports(dir.path(), jobs);
+            assert_eq!(results.len(), 4, "{channel}: {output}");
+            for (file, report) in &results {
+                if file.starts_with('b') || file.starts_with('d') {
+                    let mut report = report.clone();
+                    report["flow"] = alone["flow"].clone();
+                    assert_eq!(
+                        report, alone,
+                        "{channel} {jobs:?}: the victim {file} saw the attacker"
+                    );
+                } else {
+                    let text = report.to_string();
+                    assert!(
+                        !text.contains(VICTIM_SECRET),
+                        "{channel} {jobs:?}: {file} stole the victim's secret: {text}"
+                    );
+                }
+            }
+            assert!(
+                !output.contains(VICTIM_SECRET) && !output.contains(ATTACKER_SECRET),
+                "{channel} {jobs:?}: a secret reached the output"
+            );
+        }
+    }
+}
+
+#[test]
+fn runaway_flows_end_with_their_verdict_and_the_suite_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        // Blocks the thread: only the operating system can end it.
+        (
+            "a_atomics_wait",
+            "timeout",
+            r#"exports.onExecutePostLogin = async () => {
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); };"#,
+        ),
+        // Backing stores outside the JS heap.
+        (
+            "b_shared_buffers",
+            "memory_limit",
+            r#"exports.onExecutePostLogin = async () => {
+            const kept = []; for (;;) { const b = new SharedArrayBuffer(16 << 20); new Uint8Array(b).fill(1); kept.push(b); } };"#,
+        ),
+        (
+            "c_array_buffers",
+            "memory_limit",
+            r#"exports.onExecutePostLogin = async () => {
+            const kept = []; for (;;) { const b = new ArrayBuffer(16 << 20); new Uint8Array(b).fill(1); kept.push(b); } };"#,
+        ),
+        (
+            "d_busy_getter",
+            "timeout",
+            r#"exports.onExecutePostLogin = async (event, api) => {
+            api.idToken.setCustomClaim("x", { get y() { for (;;) {} } }); };"#,
+        ),
+    ];
+    for (file, _, code) in cases {
+        let flow = serde_json::json!({
+            "actions": [{ "name": "a", "code": code }],
+            "limits": { "timeout_ms": 500, "memory_mb": 32 },
+        });
+        std::fs::write(
+            dir.path().join(format!("{file}.flow.json")),
+            flow.to_string(),
+        )
+        .unwrap();
+    }
+    write_flow(dir.path(), "z_after.flow.json", VICTIM, VICTIM_SECRET);
+    let started = std::time::Instant::now();
+    let (results, output) = reports(dir.path(), &["--jobs", "1"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{output}"
+    );
+    assert_eq!(results.len(), cases.len() + 1, "{output}");
+    for ((file, code, _), (got_file, report)) in cases.iter().zip(&results) {
+        assert!(got_file.starts_with(file), "{got_file}");
+        assert_eq!(report["outcome"], "failed", "{file}: {report}");
+        assert_eq!(report["error"]["code"], *code, "{file}: {report}");
+    }
+    assert_eq!(results[cases.len()].1["outcome"], "allowed", "{output}");
+}
+
+#[test]
+fn the_engine_s_own_globals_are_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    write_flow(
+        dir.path(),
+        "g.flow.json",
+        r#"exports.onExecutePostLogin = async (event, api) => {
+            api.idToken.setCustomClaim("globals", Reflect.ownKeys(globalThis).map(String).filter((k) => /^__|^Deno$|^gc$/.test(k)));
+        };"#,
+        "s",
+    );
+    let (results, output) = reports(dir.path(), &[]);
+    assert_eq!(
+        results[0].1["id_token"]["claims"]["globals"],
+        serde_json::json!([]),
+        "{output}"
+    );
+}
