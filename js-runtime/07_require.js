@@ -67,14 +67,8 @@ const UNSUPPORTED = new Set([
 const REQUIRE_CACHE = ObjectFreeze({});
 
 /** The per-flow caches: built-in exports and loaded files. */
-let builtinCache = new SafeMap();
-let fileCache = new SafeMap();
-
-/** Forgets every module (a new flow starts). */
-export function resetModules() {
-  if (builtinCache.size !== 0) builtinCache = new SafeMap();
-  if (fileCache.size !== 0) fileCache = new SafeMap();
-}
+const builtinCache = new SafeMap();
+const fileCache = new SafeMap();
 
 /**
  * Creates a built-in's exports (once per flow).

@@ -22,12 +22,10 @@ import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
 const {
   JSONParse,
   ObjectCreate,
-  ObjectFreeze,
   ObjectPrototypeToString,
   FunctionPrototypeCall,
   Error,
   SafeMap,
-  SafeWeakSet,
   StringPrototypeLastIndexOf,
   StringPrototypeSlice,
 } = primordials;
@@ -140,8 +138,6 @@ function hostEvent() {
  * @type {ActionModule[]}
  */
 const modules = [];
-/** The module wrappers frozen so far (a look-up costs less than `Object.isFrozen`). */
-const frozenWrappers = new SafeWeakSet();
 /** The running handler's event, for the api methods that change it at once. */
 let currentEvent = null;
 const api = createApi(() => currentEvent);
@@ -157,13 +153,6 @@ const SIGNATURE = (/** @type {string} */ handler) =>
  * @param {string} dir
  */
 function register(index, wrapper, file, dir) {
-  // The host reuses a compiled wrapper in later flows: freeze it (and its
-  // `prototype`), or code could keep state on it via `arguments.callee`.
-  if (!frozenWrappers.has(wrapper)) {
-    ObjectFreeze(wrapper.prototype);
-    ObjectFreeze(wrapper);
-    frozenWrappers.add(wrapper);
-  }
   modules[index] = { wrapper, file, dir, exports: undefined, initError: undefined };
 }
 

@@ -9,17 +9,20 @@ use serde_json::Value;
 
 fn run_action(code: &str, extra: &str, flags: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("actions")).unwrap();
-    std::fs::write(dir.path().join("actions/hostile.js"), code).unwrap();
+    run_action_in(dir.path(), code, extra, flags)
+}
+
+/// [`run_action`] with the flow in `dir`: `dir/flow.json` runs
+/// `dir/actions/hostile.js`, then an Action that does nothing.
+fn run_action_in(dir: &Path, code: &str, extra: &str, flags: &[&str]) -> Value {
+    std::fs::create_dir_all(dir.join("actions")).unwrap();
+    std::fs::write(dir.join("actions/hostile.js"), code).unwrap();
     std::fs::write(
-        dir.path().join("flow.json"),
+        dir.join("flow.json"),
         format!(r#"{{"actions": [{{"name": "hostile", "file": "actions/hostile.js"}}, {{"name": "after", "code": "exports.onExecutePostLogin = async () => {{}};"}}], "clock": "2026-01-01T00:00:00Z"{extra}}}"#),
     )
     .unwrap();
-    let out = actions(
-        dir.path(),
-        &[&["run", "--json"], flags, &["flow.json"]].concat(),
-    );
+    let out = actions(dir, &[&["run", "--json"], flags, &["flow.json"]].concat());
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -577,28 +580,15 @@ fn a_request_line_cannot_be_rewritten_past_the_glue() {
 /// temporary folder written as `<tmp>`. `setup` prepares the folder.
 fn require_error(request: &str, setup: impl Fn(&Path)) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let flow = dir.path().join("flow");
-    std::fs::create_dir_all(flow.join("actions")).unwrap();
+    std::fs::create_dir_all(dir.path().join("flow/actions")).unwrap();
     std::fs::create_dir_all(dir.path().join("outside")).unwrap();
     setup(dir.path());
-    std::fs::write(
-        flow.join("actions/hostile.js"),
-        format!("exports.onExecutePostLogin = async (e, api) => {{ try {{ require({request:?}); api.idToken.setCustomClaim('r', 'loaded'); }} catch (err) {{ api.idToken.setCustomClaim('r', err.message); }} }};"),
-    )
-    .unwrap();
-    std::fs::write(
-        flow.join("flow.json"),
-        r#"{"actions": [{"name": "hostile", "file": "actions/hostile.js"}], "clock": "2026-01-01T00:00:00Z"}"#,
-    )
-    .unwrap();
-    let out = actions(&flow, &["run", "--json", "flow.json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = run_action_in(
+        &dir.path().join("flow"),
+        &format!("exports.onExecutePostLogin = async (e, api) => {{ try {{ require({request:?}); api.idToken.setCustomClaim('r', 'loaded'); }} catch (err) {{ api.idToken.setCustomClaim('r', err.message); }} }};"),
+        "",
+        &[],
     );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let message = report["id_token"]["claims"]["r"]
         .as_str()
         .unwrap()

@@ -7,18 +7,11 @@
 //! verdict and the suite carries on.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn actions(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actions"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::actions;
 
 /// Writes a flow file whose one Action is `code`, with a secret.
 fn write_flow(dir: &Path, file: &str, code: &str, secret: &str) {

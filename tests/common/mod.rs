@@ -1,7 +1,18 @@
 //! Helpers shared by the end-to-end tests.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// Runs the `actions` binary in `dir` with `args`, without colour.
+#[allow(dead_code)]
+pub fn actions(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_actions"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
 
 /// Runs `npm install` in `dir` once (a stamp beside `node_modules` records
 /// the `package.json` it installed), under a lock so parallel tests wait for

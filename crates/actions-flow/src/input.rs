@@ -7,7 +7,7 @@
 //! Action file is decides what `require` may read).
 
 use std::io::{self, Read};
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 /// The largest flow file (and tenant export file) read: far more than any
 /// real flow, small enough to hold in memory.
@@ -89,36 +89,18 @@ fn kind(metadata: &std::fs::Metadata) -> &'static str {
 /// real paths (a link that leads out is outside). A file that does not exist
 /// is left to the read to report.
 pub(crate) fn inside(folder: &Path, file: &Path) -> bool {
-    // A flow file in the current folder has the empty path as its folder.
-    let folder = if folder.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        folder
-    };
-    if !lexical(file).starts_with(lexical(folder)) {
+    // Made absolute (a flow file in the current folder has the empty path
+    // as its folder), then judged as `require` judges a path: `.` and `..`
+    // removed.
+    let (folder, file) = (crate::load::absolute(folder), crate::load::absolute(file));
+    let lexical = actions_runtime::normalise_path;
+    if !lexical(&file).starts_with(lexical(&folder)) {
         return false;
     }
     match (folder.canonicalize(), file.canonicalize()) {
         (Ok(folder), Ok(file)) => file.starts_with(folder),
         _ => true,
     }
-}
-
-/// `path` made absolute against the current folder, `.` and `..` removed
-/// without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -365,8 +365,9 @@ fn read_action(
     }
 }
 
-/// `path` made absolute (against the current folder), for `require`.
-fn absolute(path: &Path) -> PathBuf {
+/// `path` made absolute (against the current folder; the empty path is the
+/// current folder), for `require`.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let path = if path.as_os_str().is_empty() {
         Path::new(".")
     } else {

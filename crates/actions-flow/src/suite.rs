@@ -256,18 +256,13 @@ fn errored(path: &Path, name: String, message: String, started: Instant) -> Flow
 }
 
 /// Runs `flows` on `options.jobs` threads and hands each result to
-/// `on_result` in the order of `flows`. Returns where the flows ran:
-/// [`Isolation::Process`] falls back to [`Isolation::Runtime`] where it
-/// cannot be had.
+/// `on_result` in the order of `flows`. [`Isolation::Process`] falls back to
+/// [`Isolation::Runtime`] where it cannot be had.
 ///
 /// The worker that finishes the next flow in order hands out its result and
 /// any later ones that were waiting for it, so no thread wakes another per
 /// flow.
-pub fn run(
-    flows: &[PathBuf],
-    options: &Options,
-    on_result: impl FnMut(FlowResult) + Send,
-) -> Isolation {
+pub fn run(flows: &[PathBuf], options: &Options, on_result: impl FnMut(FlowResult) + Send) {
     let jobs = options.jobs.clamp(1, flows.len().max(1));
     let next = AtomicUsize::new(0);
     let in_order = Mutex::new(InOrder {
@@ -279,10 +274,6 @@ pub fn run(
     let zygotes = match options.isolation {
         Isolation::Process => zygotes(flows, options, jobs),
         Isolation::Runtime => None,
-    };
-    let isolation = match zygotes {
-        Some(_) => Isolation::Process,
-        None => Isolation::Runtime,
     };
     let workers: Vec<Option<Worker>> = match zygotes {
         Some(workers) => workers.into_iter().map(Some).collect(),
@@ -305,7 +296,6 @@ pub fn run(
             });
         }
     });
-    isolation
 }
 
 #[cfg(unix)]
@@ -319,8 +309,8 @@ const LOAD_TIME: Duration = Duration::from_secs(30);
 /// What a flow's process may take beyond its Actions' time limit (building
 /// and checking the report).
 const REPORT_TIME: Duration = Duration::from_secs(2);
-/// What a flow's process may map beyond its JS heap cap: the engine's own
-/// bookkeeping, native buffers, the report.
+/// How much more a flow's process may grow than its JS heap cap: the
+/// engine's own bookkeeping, backing stores, native buffers, the report.
 const MEMORY_HEADROOM_MB: u64 = 64;
 
 /// Forks `jobs` zygotes, each holding a runtime with the glue loaded; each

@@ -1,8 +1,7 @@
 //! The event a handler receives, sent as a plan the glue builds it from.
 //!
 //! Parsing each handler's event from its JSON text was the largest single
-//! cost of a flow, and the events of one flow, or of a suite of similar
-//! flows, differ in a few places: the factors and methods after a prompt,
+//! cost of a flow, and the events of one flow differ in a few places: the factors and methods after a prompt,
 //! the metadata, the user's id. So the glue keeps a parsed template of the
 //! events it has seen (`js-runtime/99_main.js`), and the host sends only
 //! where the new event differs from one. The glue puts the new values into
@@ -34,8 +33,7 @@
 //!   kept in `slot` from then on.
 //!
 //! The leaves that change from one handler to the next (the factors and
-//! methods after each prompt) are mostly values seen before, in this flow or
-//! in an earlier one of a suite. So the glue also keeps the last
+//! methods after each prompt) are mostly values seen before in the flow. So the glue also keeps the last
 //! [`MAX_CACHED_LEAVES`] object and array leaves it was sent, parsed, by
 //! slot: a template holds them as they are (nothing writes into a leaf, and
 //! every handler gets a deep copy), and a plan names the slot of a leaf the
@@ -47,8 +45,8 @@
 //! finish (the handler's budget ran out while it built the event) therefore
 //! cannot leave the two sides disagreeing about a template: the host sees a
 //! stale token and starts over. The token is not written in the plan, so the
-//! same changes to the same template are the same text, flow after flow,
-//! and the glue keeps the last plans it parsed by their text.
+//! same changes to the same template are the same text, handler after
+//! handler, and the glue keeps the last plans it parsed by their text.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -264,15 +264,6 @@ impl Host {
         self.install_heap_limit();
     }
 
-    /// Bytes the engine's heap holds now (live objects and garbage not yet
-    /// collected), for leak checks.
-    pub fn heap_used(&mut self) -> usize {
-        self.runtime
-            .v8_isolate()
-            .get_heap_statistics()
-            .used_heap_size()
-    }
-
     /// Starts the host's one flow: seeds `Math.random` and sets the clock.
     /// Fails if a flow was begun on this host before.
     pub fn begin_flow(&mut self, seed: u32, virtual_now_ms: Option<i64>) -> Result<(), HostError> {
@@ -564,7 +555,8 @@ impl Host {
         let timed_out = budget.is_some() && self.watchdog.as_mut().is_some_and(Watchdog::disarm);
         // The watchdog can fire just as the handler finishes; once disarmed it
         // cannot fire again, so clear any termination it left pending, or it
-        // would strike the next flow at an arbitrary point inside the engine.
+        // would strike the flow's next call at an arbitrary point inside the
+        // engine.
         let terminating = self.runtime.v8_isolate().is_execution_terminating();
         self.runtime.v8_isolate().cancel_terminate_execution();
         let Some(result) = driven else {

@@ -24,6 +24,7 @@ pub use host::{
     ActionSource, Failure, FailureKind, Host, HostError, HostOptions, Invocation, LoadError,
 };
 pub use http::{FixtureBody, HttpFixture, HttpRecord, NetAccess};
+pub use modules::normalise_path;
 pub use state::{ConsoleLine, CONSOLE_LIMIT_BYTES};
 
 #[cfg(all(not(feature = "quickjs"), not(feature = "v8")))]

@@ -106,7 +106,7 @@ fn locate(path: &Path, roots: &ModuleRoots) -> Result<Entry, ResolveError> {
                 };
                 let mut next = current.parent().unwrap_or(Path::new("/")).join(target);
                 next.extend(&components[i + 1..]);
-                pending = normalise(&next);
+                pending = normalise_path(&next);
                 continue 'walk;
             }
             let last = i + 1 == components.len();
@@ -148,7 +148,7 @@ pub(crate) fn resolve(
 ) -> Result<Resolved, ResolveError> {
     // The glue hands over the folder of a resolved module (a real path) or
     // of an Action (as the flow file named it, perhaps through a link).
-    let lexical = normalise(parent_dir);
+    let lexical = normalise_path(parent_dir);
     let parent_dir = if roots.allows(&lexical) {
         lexical
     } else {
@@ -164,7 +164,7 @@ pub(crate) fn resolve(
         || request == ".."
         || request.starts_with('/')
     {
-        let base = normalise(&parent_dir.join(request));
+        let base = normalise_path(&parent_dir.join(request));
         file_or_directory(&base, roots)?
     } else {
         package(parent_dir, request, roots)?
@@ -207,7 +207,7 @@ fn as_directory(dir: &Path, roots: &ModuleRoots) -> Result<Option<Resolved>, Res
     if let Some(main) = read_package(dir, roots)?
         .and_then(|p| p.get("main").and_then(Value::as_str).map(str::to_owned))
     {
-        let target = normalise(&dir.join(&main));
+        let target = normalise_path(&dir.join(&main));
         if let Some(found) = as_file(&target, roots)? {
             return Ok(Some(found));
         }
@@ -264,7 +264,7 @@ fn package(
         if ancestor.file_name().is_some_and(|n| n == "node_modules") {
             continue;
         }
-        let dir = normalise(&ancestor.join("node_modules").join(&name));
+        let dir = normalise_path(&ancestor.join("node_modules").join(&name));
         if locate(&dir, roots)? != Entry::Directory {
             continue;
         }
@@ -275,10 +275,10 @@ fn package(
                     package: name.clone(),
                     subpath: subpath.clone(),
                 })?;
-            let path = normalise(&dir.join(target));
+            let path = normalise_path(&dir.join(target));
             return checked(&path, roots)?.ok_or(ResolveError::NotFound);
         }
-        let base = normalise(&dir.join(&subpath));
+        let base = normalise_path(&dir.join(&subpath));
         return file_or_directory(&base, roots);
     }
     Err(ResolveError::NotFound)
@@ -333,8 +333,9 @@ fn conditional(value: &Value) -> Option<String> {
     }
 }
 
-/// Removes `.` and `..` without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
+/// `path` with `.` and `..` removed, without touching the file system: the
+/// text `require` and the flow loader judge a path by.
+pub fn normalise_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

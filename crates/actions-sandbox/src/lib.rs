@@ -35,8 +35,8 @@ pub const GRACE: Duration = Duration::from_millis(500);
 pub struct Limits {
     /// Wall time from now until the child is killed (plus [`GRACE`]).
     pub time: Duration,
-    /// How much more memory the child may map than it has when it declares
-    /// this (`None`: no limit beyond the zygote's).
+    /// How much the child's resident memory may grow from when it declares
+    /// this (`None`: no limit).
     pub memory_bytes: Option<u64>,
 }
 

@@ -165,11 +165,31 @@ impl Job {
             let cap = data_bytes()?.saturating_add(extra);
             setrlimit(Resource::RLIMIT_DATA, cap, cap)?;
         }
-        let millis = u64::try_from(limits.time.as_millis()).unwrap_or(u64::MAX);
-        let mut payload = [0u8; 16];
-        payload[..8].copy_from_slice(&millis.to_le_bytes());
-        payload[8..].copy_from_slice(&limits.memory_bytes.unwrap_or(u64::MAX).to_le_bytes());
-        write_frame(&mut self.results, TAG_LIMITS, &payload)
+        write_frame(&mut self.results, TAG_LIMITS, &encode_limits(limits))
+    }
+}
+
+/// A [`TAG_LIMITS`] frame's payload: the time in milliseconds and the memory
+/// in bytes (`u64::MAX`: none), little-endian.
+fn encode_limits(limits: Limits) -> [u8; 16] {
+    let millis = u64::try_from(limits.time.as_millis()).unwrap_or(u64::MAX);
+    let mut payload = [0u8; 16];
+    payload[..8].copy_from_slice(&millis.to_le_bytes());
+    payload[8..].copy_from_slice(&limits.memory_bytes.unwrap_or(u64::MAX).to_le_bytes());
+    payload
+}
+
+/// The limits [`encode_limits`] wrote (a short payload reads as no limit).
+fn decode_limits(payload: &[u8]) -> Limits {
+    let number = |at: usize| {
+        payload
+            .get(at..at + 8)
+            .and_then(|b| b.try_into().ok())
+            .map_or(u64::MAX, u64::from_le_bytes)
+    };
+    Limits {
+        time: Duration::from_millis(number(0)),
+        memory_bytes: Some(number(8)).filter(|&bytes| bytes != u64::MAX),
     }
 }
 
@@ -255,15 +275,16 @@ fn supervise(pid: Pid, mut results: File, mut output: File, default_time: Durati
     let mut chunk = vec![0u8; 64 * 1024];
     // The resident bytes the child may reach, once it declared a limit.
     let mut memory_cap: Option<u64> = None;
-    let ended = loop {
+    // `Some` when the child must be killed, with what to report.
+    let killed = loop {
         if !results_open && !output_open {
-            break Ended::Closed;
+            break None;
         }
         if memory_cap.is_some_and(|cap| resident_bytes(pid).is_some_and(|rss| rss > cap)) {
-            break Ended::OutOfMemory;
+            break Some(Outcome::OutOfMemory);
         }
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-            break Ended::TimedOut;
+            break Some(Outcome::TimedOut);
         };
         let wait = match memory_cap {
             Some(_) => left.min(MEMORY_CHECK),
@@ -280,48 +301,35 @@ fn supervise(pid: Pid, mut results: File, mut output: File, default_time: Durati
         }
         match nix::poll::poll(&mut fds, timeout) {
             Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(_) => break Ended::TimedOut,
+            Err(_) => break Some(Outcome::TimedOut),
         }
-        let ready: Vec<bool> = fds
-            .iter()
-            .map(|fd| fd.revents().is_some_and(|events| !events.is_empty()))
-            .collect();
+        let ready = |i: usize| fds[i].revents().is_some_and(|events| !events.is_empty());
+        // `fds` lists the open pipes, results first.
+        let (results_ready, output_ready) = (
+            results_open && ready(0),
+            output_open && ready(usize::from(results_open)),
+        );
         drop(fds);
-        let mut index = 0;
-        if results_open {
-            if ready[index] {
-                match results.read(&mut chunk) {
-                    Ok(0) | Err(_) => results_open = false,
-                    Ok(n) => {
-                        received.extend_from_slice(&chunk[..n]);
-                        while let Some((tag, bytes, used)) = parse_frame(&received) {
-                            match tag {
-                                TAG_LIMITS => {
-                                    let number = |at: usize| {
-                                        bytes
-                                            .get(at..at + 8)
-                                            .and_then(|b| b.try_into().ok())
-                                            .map_or(u64::MAX, u64::from_le_bytes)
-                                    };
-                                    let time =
-                                        Duration::from_millis(number(0)).saturating_add(GRACE);
-                                    deadline = Instant::now().checked_add(time).unwrap_or(deadline);
-                                    let memory = number(8);
-                                    memory_cap = (memory != u64::MAX)
-                                        .then(|| resident_bytes(pid))
-                                        .flatten()
-                                        .map(|now| now.saturating_add(memory));
-                                }
-                                _ => result = Some(bytes.to_vec()),
-                            }
-                            received.drain(..used);
-                        }
-                    }
-                }
+        if results_ready {
+            match results.read(&mut chunk) {
+                Ok(0) | Err(_) => results_open = false,
+                Ok(n) => received.extend_from_slice(&chunk[..n]),
             }
-            index += 1;
+            while let Some((tag, bytes, used)) = parse_frame(&received) {
+                if tag == TAG_LIMITS {
+                    let limits = decode_limits(bytes);
+                    let time = limits.time.saturating_add(GRACE);
+                    deadline = Instant::now().checked_add(time).unwrap_or(deadline);
+                    memory_cap = limits
+                        .memory_bytes
+                        .and_then(|bytes| Some(resident_bytes(pid)?.saturating_add(bytes)));
+                } else {
+                    result = Some(bytes.to_vec());
+                }
+                received.drain(..used);
+            }
         }
-        if output_open && ready[index] {
+        if output_ready {
             match output.read(&mut chunk) {
                 Ok(0) | Err(_) => output_open = false,
                 Ok(n) => {
@@ -334,24 +342,16 @@ fn supervise(pid: Pid, mut results: File, mut output: File, default_time: Durati
             }
         }
     };
-    match ended {
-        Ended::Closed => {}
-        Ended::TimedOut | Ended::OutOfMemory => {
-            let _ = kill(pid, Signal::SIGKILL);
-            let _ = waitpid(pid, None);
-            return match ended {
-                Ended::OutOfMemory => Outcome::OutOfMemory,
-                _ => Outcome::TimedOut,
-            };
-        }
+    if let Some(outcome) = killed {
+        kill_and_reap(pid);
+        return outcome;
     }
     // Both pipes closed: the child is exiting (or closed them itself and
     // hangs, which its deadline still covers).
     let status = loop {
         match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
             Ok(WaitStatus::StillAlive) if Instant::now() >= deadline => {
-                let _ = kill(pid, Signal::SIGKILL);
-                let _ = waitpid(pid, None);
+                kill_and_reap(pid);
                 return Outcome::TimedOut;
             }
             Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(1)),
@@ -381,14 +381,9 @@ fn supervise(pid: Pid, mut results: File, mut output: File, default_time: Durati
     }
 }
 
-/// Why [`supervise`] stopped reading a child.
-enum Ended {
-    /// It closed its pipes: it is exiting.
-    Closed,
-    /// Its time is up.
-    TimedOut,
-    /// It grew past its memory limit.
-    OutOfMemory,
+fn kill_and_reap(pid: Pid) {
+    let _ = kill(pid, Signal::SIGKILL);
+    let _ = waitpid(pid, None);
 }
 
 /// A process's resident memory, in bytes (Linux; `None` elsewhere or when
@@ -516,5 +511,23 @@ mod tests {
         assert_eq!(parse_frame(&bytes[..11]), None);
         assert_eq!(parse_frame(&bytes[..5]), None);
         assert_eq!(parse_frame(&[]), None);
+    }
+
+    #[test]
+    fn limits_read_back_as_they_were_declared() {
+        for limits in [
+            Limits {
+                time: Duration::from_millis(20_500),
+                memory_bytes: Some(192 << 20),
+            },
+            Limits {
+                time: Duration::ZERO,
+                memory_bytes: None,
+            },
+        ] {
+            assert_eq!(decode_limits(&encode_limits(limits)), limits);
+        }
+        // A short payload: no memory limit, and a time no child outlives.
+        assert_eq!(decode_limits(&[]).memory_bytes, None);
     }
 }

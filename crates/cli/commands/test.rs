@@ -1,6 +1,6 @@
 //! `actions test [PATH...]`: finds flow files, runs them in parallel, each
-//! in a process of its own (`docs/isolation.md`), checks each one's `expect` and golden report, and reports
-//! the way CI systems expect: a line per flow (or a progress bar on a
+//! in a process of its own (`docs/isolation.md`), checks each one's `expect`
+//! and golden report, and reports the way CI systems expect: a line per flow (or a progress bar on a
 //! terminal), `--json` lines, `--junit` XML, and the closing line
 //! `N passed, M failed[, K skipped]`. Exit code 0 all matched, 1 a mismatch,
 //! 2 bad input.

@@ -162,10 +162,10 @@ pub(crate) fn timing_safe_equal(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
-/// The flow's random generator. The host removes it from `OpState` at the
-/// start of every flow (`state.try_take::<CryptoState>()`), and
-/// [`fill_random`] rebuilds it whenever the flow's seed differs from the one
-/// it was built from, so a flow's random bytes depend only on its seed.
+/// The flow's random generator. A host runs one flow and starts without
+/// one, and [`fill_random`] rebuilds it whenever the flow's seed differs from
+/// the one it was built from, so a flow's random bytes depend only on its
+/// seed.
 pub(crate) struct CryptoState {
     rng: ChaCha20Rng,
     seed: u32,
