@@ -21,117 +21,12 @@ import { createRequire, requireBuiltin } from "ext:actions_runtime/07_require.js
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
 const {
   JSONParse,
-  ObjectCreate,
   ObjectPrototypeToString,
   FunctionPrototypeCall,
   Error,
-  SafeMap,
   StringPrototypeLastIndexOf,
   StringPrototypeSlice,
 } = primordials;
-
-/**
- * The patched QuickJS engine's deep copy of a value `JSON.parse` made
- * (third_party/README.md, change 10), or undefined on other engines.
- * @type {((value: unknown) => any) | undefined}
- */
-const cloneJson = /** @type {any} */ (globalThis).__v8x_actions_clone_json;
-delete (/** @type {any} */ (globalThis)).__v8x_actions_clone_json;
-/**
- * Parsed templates of events the host sent, by id. No script can reach them:
- * handlers get copies. A null prototype, so storing one can never reach a
- * setter a handler put on `Object.prototype`.
- * @type {Record<number, any>}
- */
-let templates = ObjectCreate(null);
-/**
- * Leaves the host sent to be kept, parsed, by slot. Templates hold them as
- * they are: nothing writes into a leaf, and handlers get deep copies.
- * @type {Record<number, any>}
- */
-let leaves = ObjectCreate(null);
-/** The token of the last plan built in full (0: none). */
-let finished = 0;
-/** Tokens count up to this and wrap to 1 (crates/actions-runtime/src/event_plan.rs). */
-const TOKEN_WRAP = 1 << 30;
-/**
- * Plans of changes already parsed, by their text: the same changes to the
- * same template recur from flow to flow. Parsing a plan's text always gives
- * the same plan, and nothing changes a plan or the values it holds
- * (templates hold them as they are, handlers get copies).
- */
-const plans = new SafeMap();
-/** How many parsed plans `plans` keeps at most, and the longest text it keeps. */
-const MAX_PLANS = 64;
-const MAX_PLAN_TEXT = 2048;
-
-/**
- * The running handler's event, built from the host's plan
- * (crates/actions-runtime/src/event_plan.rs): `[reset, id, kind, ...]`.
- * Kind -1: the rest is the whole event, kept as template `id` (unless -1).
- * Kind 0: the rest are changed leaves `n, k1..kn, value`, set in template
- * `id` before it is copied; `-n, k1..kn, slot` for the leaf kept in `slot`,
- * and `-n, k1..kn, -(slot + 1), value` for one to keep there. Either way the
- * result is what `JSON.parse` of the event's text gives.
- * @returns {any}
- */
-function hostEvent() {
-  if (cloneJson === undefined) return JSONParse(op_host_event(-1));
-  const text = op_host_event(finished);
-  let plan = plans.get(text);
-  if (plan === undefined) {
-    plan = JSONParse(text);
-    // Only plans of changes: a whole event is handed to the handler itself.
-    if (plan[2] === 0 && text.length <= MAX_PLAN_TEXT) {
-      if (plans.size >= MAX_PLANS) plans.clear();
-      plans.set(text, plan);
-    }
-  }
-  const reset = plan[0] === 1;
-  if (reset) {
-    templates = ObjectCreate(null);
-    leaves = ObjectCreate(null);
-  }
-  const id = plan[1];
-  let event;
-  if (plan[2] === -1) {
-    event = plan[3];
-    if (id !== -1) {
-      try {
-        templates[id] = cloneJson(event);
-      } catch {
-        // Too deep to copy, or no memory left for it: the handler still
-        // gets its event, and the stale token makes the host start over.
-        return event;
-      }
-    }
-  } else {
-    const template = templates[id];
-    for (let i = 3; i < plan.length; ) {
-      const kept = plan[i] < 0;
-      const n = kept ? -plan[i] : plan[i];
-      let target = template;
-      for (let j = 1; j < n; j++) target = target[plan[i + j]];
-      const key = plan[i + n];
-      let value = plan[i + n + 1];
-      i += n + 2;
-      if (kept) {
-        if (value >= 0) {
-          value = leaves[value];
-        } else {
-          leaves[-value - 1] = plan[i];
-          value = plan[i];
-          i++;
-        }
-      }
-      target[key] = value;
-    }
-    event = cloneJson(template);
-  }
-  const from = reset ? 0 : finished;
-  finished = from + 1 >= TOKEN_WRAP ? 1 : from + 1;
-  return event;
-}
 
 /**
  * @typedef {{ wrapper: Function, file: string, dir: string, exports: any, initError: unknown }} ActionModule
@@ -201,7 +96,9 @@ async function invoke(index, handler) {
     if (ObjectPrototypeToString(fn) !== "[object AsyncFunction]") {
       throw new Error(SIGNATURE(handler));
     }
-    const event = hostEvent();
+    // What `JSON.parse` of the event's text gives: a fresh object graph of
+    // plain data, the handler's own.
+    const event = JSONParse(op_host_event());
     currentEvent = event;
     await FunctionPrototypeCall(fn, mod.exports, event, api);
   } catch (e) {

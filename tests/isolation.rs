@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use proptest::prelude::Strategy;
 use serde_json::Value;
 
 mod common;
@@ -242,4 +243,103 @@ fn the_engine_s_own_globals_are_hidden() {
         serde_json::json!([]),
         "{output}"
     );
+}
+
+/// Every flow folder under `tests/specs/` and `actions/` that needs no npm
+/// install, sorted.
+fn spec_and_example_flows() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found =
+        actions_flow::suite::discover(&[root.join("tests/specs"), root.join("actions")]).unwrap();
+    found
+        .into_iter()
+        .filter(|flow| !flow.with_file_name("package.json").exists())
+        .map(|flow| flow.parent().unwrap().to_path_buf())
+        .collect()
+}
+
+/// Copies the flow folder `from` (its files and subfolders) to `to`.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `actions test --jobs 1 --json` over `dir`: the normalised report of each
+/// flow, by the name of its folder (the first component under `dir`).
+fn reports_by_folder(dir: &Path) -> std::collections::BTreeMap<String, Value> {
+    let stdout =
+        String::from_utf8_lossy(&actions(dir, &["test", "--jobs", "1", "--json", "."]).stdout)
+            .into_owned();
+    stdout
+        .lines()
+        .map(|line| {
+            let result: Value = serde_json::from_str(line).unwrap();
+            let folder = Path::new(result["flow"].as_str().unwrap())
+                .components()
+                .find_map(|c| match c {
+                    std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .unwrap();
+            let mut report = result["report"].clone();
+            actions_flow::suite::normalise(&mut report);
+            (folder, report)
+        })
+        .collect()
+}
+
+/// Each flow folder and its normalised report when it runs alone.
+static SOLO: std::sync::LazyLock<Vec<(std::path::PathBuf, Value)>> =
+    std::sync::LazyLock::new(|| {
+        spec_and_example_flows()
+            .into_iter()
+            .map(|folder| {
+                let dir = tempfile::tempdir().unwrap();
+                copy_folder(&folder, &dir.path().join("solo"));
+                let mut reports = reports_by_folder(dir.path());
+                let report = reports.remove("solo").unwrap();
+                (folder, report)
+            })
+            .collect()
+    });
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        // Each case is one `actions test` run of up to every flow; the
+        // cases are few, the flows in each many.
+        cases: 12,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Random subsets of the spec and example flows, in random orders on
+    /// one worker: each flow's report is its report when it runs alone.
+    #[test]
+    fn any_subset_in_any_order_reports_as_each_flow_alone(
+        picks in proptest::sample::subsequence((0..SOLO.len()).collect::<Vec<_>>(), 2..=SOLO.len())
+            .prop_shuffle()
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        for (order, &index) in picks.iter().enumerate() {
+            copy_folder(&SOLO[index].0, &dir.path().join(format!("{order:03}-{index:03}")));
+        }
+        let together = reports_by_folder(dir.path());
+        proptest::prop_assert_eq!(together.len(), picks.len());
+        for (order, &index) in picks.iter().enumerate() {
+            let report = &together[&format!("{order:03}-{index:03}")];
+            proptest::prop_assert!(
+                report == &SOLO[index].1,
+                "{} after {:?} differs from its solo report",
+                SOLO[index].0.display(),
+                picks[..order].iter().map(|&i| SOLO[i].0.file_name().unwrap().to_owned()).collect::<Vec<_>>()
+            );
+        }
+    }
 }

@@ -17,7 +17,7 @@ use actions_core::Transaction;
 use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
 
-use crate::event_plan::{Event, EventParts};
+use crate::event::{Event, EventParts};
 use crate::state::{ConsoleLine, HostState};
 use crate::watchdog::Watchdog;
 

@@ -1,5 +1,5 @@
 //! What the ops share through `OpState` while a handler runs: the login's
-//! [`Transaction`], the event JSON, the clock, the seed, console lines and the
+//! [`Transaction`], the event, the clock, the seed, console lines and the
 //! handler's failure. Owned by [`crate::Host`]; ops only borrow it.
 
 use actions_core::Transaction;
@@ -55,12 +55,10 @@ impl Console {
 #[derive(Debug, Default)]
 pub(crate) struct HostState {
     pub(crate) transaction: Option<Box<Transaction>>,
-    pub(crate) event: crate::event_plan::Event,
+    pub(crate) event: crate::event::Event,
     /// The parts of the last event the glue took, for the caller to have
     /// back ([`crate::Host::take_event_parts`]).
-    pub(crate) spent_event: Option<crate::event_plan::EventParts>,
-    /// The event parts the glue holds templates of.
-    pub(crate) event_templates: crate::event_plan::EventTemplates,
+    pub(crate) spent_event: Option<crate::event::EventParts>,
     /// Virtual time in ms since the epoch, or `None` for the system clock.
     pub(crate) virtual_now_ms: Option<f64>,
     pub(crate) seed: u32,

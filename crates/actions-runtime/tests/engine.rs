@@ -143,3 +143,32 @@ fn functions_sharing_a_callback_keep_their_entry_while_any_lives() {
         assert_returns(scope, function, 1);
     }
 }
+
+#[test]
+fn objects_at_a_dead_external_s_address_are_not_externals() {
+    // The shim knows an External by its object's address in a process-wide
+    // table. Unpruned, an ordinary object the engine later put at a dead
+    // External's address passed for an External (third_party/patches/0006).
+    let mut runtime = JsRuntime::new(RuntimeOptions::default());
+    deno_core::scope!(scope, &mut runtime);
+    for round in 0..20usize {
+        {
+            v8::scope!(let inner, scope);
+            for i in 0..500usize {
+                let external =
+                    v8::External::new(inner, (round * 500 + i + 1) as *mut std::ffi::c_void);
+                assert!(v8::Local::<v8::Value>::from(external).is_external());
+            }
+        }
+        scope.low_memory_notification();
+        v8::scope!(let inner, scope);
+        // Objects the size of an External, made where the dead ones were.
+        for _ in 0..2_000 {
+            let object: v8::Local<v8::Value> = v8::Object::new(inner).into();
+            assert!(
+                !object.is_external(),
+                "an ordinary object passed for an External (round {round})"
+            );
+        }
+    }
+}

@@ -178,20 +178,20 @@ fn auth0_post_login_4_1_initialisation_errors_are_rethrown_on_invocation() {
 #[test]
 fn host_globals_are_not_reachable_from_action_code() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
-            console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc,
-                         typeof __v8x_actions_first_changed, typeof __v8x_actions_clone_json].join(","));
+            console.log([typeof Deno, typeof __bootstrap, typeof __actionsHostDispatch, typeof gc].join(","));
             console.log(Reflect.ownKeys(globalThis).filter((k) => String(k).startsWith("__v8x")).join(","));
         };"#);
     assert_eq!(
         inv.console[0].message,
-        "undefined,undefined,undefined,undefined,undefined,undefined"
+        "undefined,undefined,undefined,undefined"
     );
     // Whatever the engine's own globals are called: none is left.
     assert_eq!(inv.console[1].message, "");
 }
 
 /// Node 22, which Auth0 runs Actions on, has no `Temporal`; the engine shim
-/// installed a polyfill for it (third_party/README.md, change 9). `Intl`
+/// installs a polyfill for it, which
+/// `third_party/patches/0007-no-temporal-polyfill.patch` removes. `Intl`
 /// stays: Actions format dates with it.
 #[test]
 fn globals_node_lacks_are_absent() {
@@ -338,11 +338,10 @@ fn event_parts_come_back_as_they_were_given() {
     assert!(host.take_event_parts().is_none(), "no parts were given");
 }
 
-/// Events are sent as changes to a template the glue copies
-/// (crates/actions-runtime/src/event_plan.rs). Each handler must still get
-/// what `JSON.parse` of its event gives: the same keys in the same order,
-/// plain writable data, and its own objects, whatever an earlier handler did
-/// to its own event or to `Object.prototype`.
+/// Each handler gets what `JSON.parse` of its event's text gives, whether
+/// the host was given the text or its parts: the same keys in the same
+/// order, plain writable data, and its own objects, whatever an earlier
+/// handler did to its own event or to `Object.prototype`.
 #[test]
 fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
     let mut host = Host::new(HostOptions::default()).unwrap();
@@ -384,16 +383,14 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
             None,
         ),
         big_event("auth0|3", json!([]), None),
-        // Factors sent before, which the glue kept parsed, and the handler
-        // that got them changed its copy.
+        // Factors seen before, which the handler that got them changed.
         big_event("auth0|3", json!([{ "type": "otp" }]), None),
         big_event(
             "auth0|1",
             json!([{ "type": "otp" }, { "type": "email" }]),
             None,
         ),
-        // Back and forth between two events: the same plans again, which
-        // the glue keeps parsed by their text.
+        // Back and forth between two events.
         big_event("auth0|1", json!([{ "type": "otp" }]), None),
         big_event("auth0|1", json!([]), None),
         big_event("auth0|1", json!([{ "type": "otp" }]), None),
@@ -609,12 +606,10 @@ fn an_action_that_overruns_its_initialisation_fails_alone_when_loaded_with_other
     );
 }
 
-/// The engine writes plain data's JSON itself, without the generic
-/// `JSON.stringify` (third_party/README.md, change 11): every api call's
-/// arguments go to the host as JSON. Its text must be the generic path's,
-/// and anything a getter, proxy or `toJSON` could change must take the
-/// generic path. A replacer of `null` forces the generic path, so each value
-/// is written both ways and compared.
+/// Every api call's arguments go to the host as `JSON.stringify` text. What
+/// it writes for plain data must be what it writes with a replacer of
+/// `null` (the engine's general path), and getters, proxies and `toJSON`
+/// must be honoured. Each value is written both ways and compared.
 #[test]
 fn json_stringify_of_plain_data_writes_what_the_generic_path_writes() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
@@ -678,8 +673,8 @@ fn json_stringify_of_plain_data_writes_what_the_generic_path_writes() {
     );
 }
 
-/// `JSON.parse` appends array elements without the property machinery
-/// (third_party/README.md, change 13); what it makes must not change.
+/// `JSON.parse` makes ordinary arrays: writable, enumerable, configurable
+/// elements, a `length` that follows pushes, `Array.prototype`.
 #[test]
 fn json_parse_makes_ordinary_arrays() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
@@ -700,9 +695,8 @@ fn json_parse_makes_ordinary_arrays() {
     );
 }
 
-/// Closures are made in a shape kept from the first of their kind
-/// (third_party/README.md, change 17); each must still be an ordinary
-/// function of its own, whatever was done to one made before it. The
+/// Each closure is an ordinary function of its own, whatever was done to one
+/// of its kind made before it (an engine may share one shape among them). The
 /// expected lines are what Node prints for the same code, less the
 /// `arguments` and `caller` own properties V8 gives sloppy functions, which
 /// this engine never had.
@@ -749,9 +743,9 @@ fn closures_made_in_a_kept_shape_are_ordinary_functions() {
     );
 }
 
-/// Strings reach Rust as they are, whichever way the engine holds them:
-/// Latin-1 ones are read in place (third_party/README.md, change 24), the
-/// others converted. Console lines and API arguments both cross.
+/// Strings reach Rust as they are, whichever way the engine holds them
+/// (Latin-1 or UTF-16, joined or sliced). Console lines and API arguments
+/// both cross.
 #[test]
 fn strings_reach_rust_as_they_are() {
     let (tx, inv) = run(r#"exports.onExecutePostLogin = async (event, api) => {
@@ -789,10 +783,9 @@ fn strings_reach_rust_as_they_are() {
     assert_eq!(calls[0].args[1], json!([long, "日本 é", "café ÿ", "u1ü"]));
 }
 
-/// An object's first property array lives in the object's own block
-/// (third_party/README.md, change 21); it must behave as any other as the
-/// object grows past it, shrinks, shares shapes and is freed. The expected
-/// line is what Node prints for the same code.
+/// An object keeps its properties, in order, as it grows, shrinks, shares
+/// shapes with others and as others are freed. The expected line is what
+/// Node prints for the same code.
 #[test]
 fn objects_keep_their_properties_as_their_arrays_grow_and_shrink() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
@@ -845,10 +838,9 @@ fn objects_keep_their_properties_as_their_arrays_grow_and_shrink() {
     );
 }
 
-/// Each step of building a small object is a shape kept for the next object
-/// built the same way (third_party/README.md, change 18). Objects that share
-/// a kept shape must still change alone, in every way an object can. The
-/// expected lines are what Node prints for the same code.
+/// Objects built the same way share shapes in the engine; each must still
+/// change alone, in every way an object can. The expected lines are what
+/// Node prints for the same code.
 #[test]
 fn objects_that_share_a_kept_shape_change_alone() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {
@@ -905,9 +897,9 @@ fn objects_that_share_a_kept_shape_change_alone() {
     );
 }
 
-/// Object literal fields a plain object lacks are added without
-/// `JS_DefineProperty` (third_party/README.md, change 19); what literals
-/// make must not change. The expected lines are what Node prints.
+/// Object literals make what Node makes: repeated, numeric, computed,
+/// accessor, spread and `__proto__` keys, and class fields. The expected
+/// lines are what Node prints.
 #[test]
 fn object_literals_make_what_node_makes() {
     let (_, inv) = run(r#"exports.onExecutePostLogin = async () => {

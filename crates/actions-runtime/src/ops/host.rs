@@ -4,29 +4,23 @@
 
 use deno_core::{op2, OpState};
 
-use crate::event_plan::Event;
+use crate::event::Event;
 use crate::state::HostState;
 
-/// The running handler's event: the plan the glue builds it from
-/// (`event_plan.rs`), given the token of the last plan it finished; or, for
-/// a negative token (an engine without the template copy), the event's JSON
-/// itself.
+/// The running handler's event as JSON text, for the glue's `JSON.parse`.
+/// Parts are kept, to be given back ([`crate::Host::take_event_parts`]).
 #[op2]
 #[string]
-pub(crate) fn op_host_event(state: &mut OpState, finished: i32) -> String {
+pub(crate) fn op_host_event(state: &mut OpState) -> String {
     let host = state.borrow_mut::<HostState>();
-    let event = std::mem::take(&mut host.event);
-    if finished < 0 {
-        return match event {
-            Event::Json(text) => text,
-            Event::Parts(parts) => parts.text(),
-        };
+    match std::mem::take(&mut host.event) {
+        Event::Json(text) => text,
+        Event::Parts(parts) => {
+            let text = parts.text();
+            host.spent_event = Some(parts);
+            text
+        }
     }
-    let plan = host.event_templates.plan_event(&event, finished);
-    if let Event::Parts(parts) = event {
-        host.spent_event = Some(parts);
-    }
-    plan
 }
 
 #[op2(fast)]

@@ -1,0 +1,1 @@
+// Never built: this package only pins the engine crate (Cargo.toml).
