@@ -150,6 +150,27 @@ fn a_busy_loop_ends_as_a_timeout_naming_the_action() {
     );
 }
 
+/// The time limit is checked by the engine's own interrupt polling (no
+/// watchdog thread): it reaches code that runs inside the engine's native
+/// loops too, a regular expression backtracking and a sort calling back.
+#[test]
+fn runaway_code_inside_the_engine_s_own_loops_ends_at_the_deadline() {
+    for code in [
+        "exports.onExecutePostLogin = async () => { /^(a+)+$/.test('a'.repeat(40) + 'b'); };",
+        "exports.onExecutePostLogin = async () => { const a = Array.from({ length: 1e5 }, (_, i) => i); for (;;) a.sort((x, y) => y - x); };",
+        "exports.onExecutePostLogin = async () => { JSON.stringify({ get x() { for (;;) {} } }); };",
+    ] {
+        let started = std::time::Instant::now();
+        let report = run_action(code, "", &["--timeout-ms", "300"]);
+        assert_eq!(report["error"]["code"], "timeout", "{code}: {report}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{code}: took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
 #[test]
 fn a_timer_that_never_fires_in_time_ends_as_a_timeout() {
     let report = run_action("exports.onExecutePostLogin = async () => { await new Promise((r) => setTimeout(r, 60 * 60 * 1000)); };", r#", "limits": {"timeout_ms": 300}"#, &[]);

@@ -139,8 +139,9 @@ pub struct Host {
     runtime: JsRuntime,
     dispatch: v8::Global<v8::Function>,
     tokio: tokio::runtime::Runtime,
-    /// Started on the first call with a time budget, not with the host: a
-    /// host made in a zygote must have no thread of its own when it forks.
+    /// Made on the first call with a time budget, not with the host: on V8
+    /// it starts a thread, and a host made in a zygote must have no thread
+    /// of its own when it forks.
     watchdog: Option<Watchdog>,
     loaded: Vec<Loaded>,
     /// The folders of this flow's Actions: `require` resolves inside them.
