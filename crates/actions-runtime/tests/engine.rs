@@ -172,3 +172,35 @@ fn objects_at_a_dead_external_s_address_are_not_externals() {
         }
     }
 }
+
+#[test]
+fn a_compiled_script_runs_as_often_as_it_is_run() {
+    // `Script::Compile` keeps what it compiled for the first `Script::Run`
+    // (third_party/patches/0009); later runs, and scripts compiled in
+    // between, must still run their own code each time.
+    let mut runtime = JsRuntime::new(RuntimeOptions::default());
+    deno_core::scope!(scope, &mut runtime);
+    let counter = v8::String::new(scope, "globalThis.runs = (globalThis.runs || 0) + 1").unwrap();
+    let counting = v8::Script::compile(scope, counter, None).expect("compiles");
+    let other = v8::String::new(scope, "'other'").unwrap();
+    let other = v8::Script::compile(scope, other, None).expect("compiles");
+    for expected in 1..=3 {
+        let result = counting.run(scope).expect("runs");
+        assert_eq!(result.int32_value(scope), Some(expected));
+    }
+    let result = other.run(scope).expect("runs");
+    assert_eq!(result.to_rust_string_lossy(scope), "other");
+    // Many scripts compiled and never run, then one that is.
+    for i in 0..100 {
+        let source = v8::String::new(scope, &format!("{i}")).unwrap();
+        v8::Script::compile(scope, source, None).expect("compiles");
+    }
+    let last = v8::String::new(scope, "40 + 2").unwrap();
+    let last = v8::Script::compile(scope, last, None).expect("compiles");
+    assert_eq!(last.run(scope).expect("runs").int32_value(scope), Some(42));
+    let broken = v8::String::new(scope, "let = ;").unwrap();
+    assert!(
+        v8::Script::compile(scope, broken, None).is_none(),
+        "a syntax error fails the compile"
+    );
+}
