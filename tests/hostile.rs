@@ -171,6 +171,39 @@ fn runaway_code_inside_the_engine_s_own_loops_ends_at_the_deadline() {
     }
 }
 
+/// `actions run` ends a flow past its limits whatever it is doing: blocked
+/// in `Atomics.wait`, which no engine check reaches, or growing memory the
+/// JS heap cap does not count.
+#[test]
+fn actions_run_ends_a_blocked_or_growing_flow_from_outside() {
+    for (code, flags, verdict) in [
+        (
+            "exports.onExecutePostLogin = async () => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); };",
+            ["--timeout-ms", "300"],
+            "timeout",
+        ),
+        (
+            "exports.onExecutePostLogin = async () => { const kept = []; for (;;) { const b = new SharedArrayBuffer(16 << 20); new Uint8Array(b).fill(1); kept.push(b); } };",
+            ["--memory-mb", "32"],
+            "memory_limit",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let report = run_action(code, "", &flags);
+        assert_eq!(
+            (report["outcome"].as_str(), report["error"]["code"].as_str()),
+            (Some("failed"), Some(verdict)),
+            "{report}"
+        );
+        // 300 ms, the 2 s for the report, and the 500 ms grace.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(6),
+            "{verdict}: took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
 #[test]
 fn a_timer_that_never_fires_in_time_ends_as_a_timeout() {
     let report = run_action("exports.onExecutePostLogin = async () => { await new Promise((r) => setTimeout(r, 60 * 60 * 1000)); };", r#", "limits": {"timeout_ms": 300}"#, &[]);

@@ -13,6 +13,7 @@ pub mod expect;
 mod flow_file;
 mod input;
 mod load;
+pub mod process;
 mod report;
 mod run;
 mod services;

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use actions_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -257,12 +256,17 @@ fn errored(path: &Path, name: String, message: String, started: Instant) -> Flow
 
 /// Runs `flows` on `options.jobs` threads and hands each result to
 /// `on_result` in the order of `flows`. [`Isolation::Process`] falls back to
-/// [`Isolation::Runtime`] where it cannot be had.
+/// [`Isolation::Runtime`] where it cannot be had; returns the isolation the
+/// flows had, and why it is not the one asked for.
 ///
 /// The worker that finishes the next flow in order hands out its result and
 /// any later ones that were waiting for it, so no thread wakes another per
 /// flow.
-pub fn run(flows: &[PathBuf], options: &Options, on_result: impl FnMut(FlowResult) + Send) {
+pub fn run(
+    flows: &[PathBuf],
+    options: &Options,
+    on_result: impl FnMut(FlowResult) + Send,
+) -> (Isolation, Option<String>) {
     let jobs = options.jobs.clamp(1, flows.len().max(1));
     let next = AtomicUsize::new(0);
     let in_order = Mutex::new(InOrder {
@@ -272,12 +276,22 @@ pub fn run(flows: &[PathBuf], options: &Options, on_result: impl FnMut(FlowResul
     });
     // Before any thread starts: the zygotes are forked from this process.
     let zygotes = match options.isolation {
-        Isolation::Process => zygotes(flows, options, jobs),
-        Isolation::Runtime => None,
+        Isolation::Process => zygotes(flows, options, jobs).map(Some),
+        Isolation::Runtime => Ok(None),
     };
-    let workers: Vec<Option<Worker>> = match zygotes {
-        Some(workers) => workers.into_iter().map(Some).collect(),
-        None => (0..jobs).map(|_| None).collect(),
+    let (workers, isolation): (Vec<Option<Worker>>, _) = match zygotes {
+        Ok(Some(workers)) => (
+            workers.into_iter().map(Some).collect(),
+            (Isolation::Process, None),
+        ),
+        Ok(None) => (
+            (0..jobs).map(|_| None).collect(),
+            (Isolation::Runtime, None),
+        ),
+        Err(why) => (
+            (0..jobs).map(|_| None).collect(),
+            (Isolation::Runtime, Some(why)),
+        ),
     };
     std::thread::scope(|scope| {
         for mut worker in workers {
@@ -296,6 +310,7 @@ pub fn run(flows: &[PathBuf], options: &Options, on_result: impl FnMut(FlowResul
             });
         }
     });
+    isolation
 }
 
 #[cfg(unix)]
@@ -303,21 +318,11 @@ type Worker = actions_sandbox::Worker;
 #[cfg(not(unix))]
 type Worker = std::convert::Infallible;
 
-/// How long a flow's process may take to load its flow and declare its
-/// limits.
-const LOAD_TIME: Duration = Duration::from_secs(30);
-/// What a flow's process may take beyond its Actions' time limit (building
-/// and checking the report).
-const REPORT_TIME: Duration = Duration::from_secs(2);
-/// How much more a flow's process may grow than its JS heap cap: the
-/// engine's own bookkeeping, backing stores, native buffers, the report.
-const MEMORY_HEADROOM_MB: u64 = 64;
-
 /// Forks `jobs` zygotes, each holding a runtime with the glue loaded; each
 /// flow then runs in a child of one of them, on a copy of that runtime.
-/// `None` where that cannot be had.
+/// An error, saying why, where that cannot be had.
 #[cfg(unix)]
-fn zygotes(flows: &[PathBuf], options: &Options, jobs: usize) -> Option<Vec<Worker>> {
+fn zygotes(flows: &[PathBuf], options: &Options, jobs: usize) -> Result<Vec<Worker>, String> {
     let prepare = || actions_runtime::Host::new(actions_runtime::HostOptions::default());
     let job = |host: &mut Result<actions_runtime::Host, actions_runtime::HostError>,
                index: usize,
@@ -325,15 +330,7 @@ fn zygotes(flows: &[PathBuf], options: &Options, jobs: usize) -> Option<Vec<Work
         let path = &flows[index];
         let result = match host {
             Ok(host) => check_with(path, options, |flow| {
-                let continues = flow.file.responses.continue_.len();
-                // auth0-post-login §4.2: each `/continue` starts a new time limit.
-                let actions_time =
-                    Duration::from_millis(flow.timeout_ms).saturating_mul(1 + continues as u32);
-                let declared = sandbox.limits(actions_sandbox::Limits {
-                    time: actions_time.saturating_add(REPORT_TIME),
-                    memory_bytes: Some((flow.memory_mb as u64 + MEMORY_HEADROOM_MB) << 20),
-                });
-                if let Err(error) = declared {
+                if let Err(error) = sandbox.limits(crate::process::limits(flow)) {
                     return Err(Error::Engine(actions_runtime::HostError(format!(
                         "cannot set the flow's limits: {error}"
                     ))));
@@ -349,14 +346,14 @@ fn zygotes(flows: &[PathBuf], options: &Options, jobs: usize) -> Option<Vec<Work
         };
         serde_json::to_vec(&result).expect("results serialise")
     };
-    actions_sandbox::Pool::start(jobs, LOAD_TIME, prepare, job)
-        .ok()
+    actions_sandbox::Pool::start(jobs, crate::process::LOAD_TIME, prepare, job)
         .map(actions_sandbox::Pool::into_workers)
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(not(unix))]
-fn zygotes(_: &[PathBuf], _: &Options, _: usize) -> Option<Vec<Worker>> {
-    None
+fn zygotes(_: &[PathBuf], _: &Options, _: usize) -> Result<Vec<Worker>, String> {
+    Err("processes of their own need fork (Unix)".to_owned())
 }
 
 /// Runs flow `index` in a child of `worker`'s zygote; the result of a child
@@ -368,33 +365,9 @@ fn check_in_process_of_its_own(
     path: &Path,
     options: &Options,
 ) -> FlowResult {
-    use actions_sandbox::Outcome;
     let started = Instant::now();
-    let (code, message) = match worker.run(index) {
-        Ok(Outcome::Finished(bytes)) => {
-            return serde_json::from_slice(&bytes).unwrap_or_else(|error| {
-                errored(
-                    path,
-                    path.display().to_string(),
-                    format!("the flow's process sent a result that cannot be read: {error}"),
-                    started,
-                )
-            })
-        }
-        Ok(Outcome::TimedOut) => (
-            ErrorCode::Timeout,
-            "the execution exceeded its time limit and would not stop; its process was killed"
-                .to_owned(),
-        ),
-        Ok(Outcome::OutOfMemory) => (
-            ErrorCode::MemoryLimit,
-            "the execution exceeded its memory limit outside the JS heap; its process was stopped"
-                .to_owned(),
-        ),
-        Ok(Outcome::Crashed(why)) => (
-            ErrorCode::ActionError,
-            format!("the JS engine crashed while running this flow ({why})"),
-        ),
+    let outcome = match worker.run(index) {
+        Ok(outcome) => outcome,
         Err(error) => {
             return errored(
                 path,
@@ -404,9 +377,20 @@ fn check_in_process_of_its_own(
             )
         }
     };
-    let mut result = check_with(path, options, |flow| {
-        Ok(crate::run::ended(flow, code, message))
-    });
+    let died = match crate::process::finished(outcome) {
+        Ok(bytes) => {
+            return serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+                errored(
+                    path,
+                    path.display().to_string(),
+                    format!("the flow's process sent a result that cannot be read: {error}"),
+                    started,
+                )
+            })
+        }
+        Err(died) => died,
+    };
+    let mut result = check_with(path, options, |flow| Ok(died.report(flow)));
     result.duration = started.elapsed();
     result
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 mod zygote;
 
 #[cfg(unix)]
-pub use zygote::{Job, Pool, Worker, MEMORY_CHECK};
+pub use zygote::{end_process, Job, Pool, Worker, MEMORY_CHECK};
 
 /// How long a child may run after the time it declared
 /// ([`Job::limits`]) before it is killed: the job's own watchdog ends

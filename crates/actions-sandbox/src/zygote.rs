@@ -500,8 +500,16 @@ fn fork() -> io::Result<ForkResult> {
 
 /// Ends a forked process at once: no destructors, no `atexit` handlers, no
 /// flushing of buffers that are copies of the parent's.
-#[allow(unsafe_code)]
 fn exit(code: i32) -> ! {
+    end_process(code)
+}
+
+/// Ends the calling process at once, whatever its other threads are doing:
+/// no destructors and no `atexit` handlers run, which another thread could
+/// still be using (`std::process::exit` runs them). Flush what must be
+/// written first.
+#[allow(unsafe_code)]
+pub fn end_process(code: i32) -> ! {
     // SAFETY: `_exit` is async-signal-safe and takes no pointers.
     unsafe { libc::_exit(code) }
 }

@@ -191,7 +191,7 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     // Results may be handed out on any worker thread, so no lock is held
     // between them.
     let out = std::sync::Mutex::new(Output::new());
-    suite::run(&flows, &options, |result| {
+    let (_, fallback) = suite::run(&flows, &options, |result| {
         if args.json {
             out.lock()
                 .expect("no writer panics")
@@ -219,6 +219,11 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if let Some(why) = fallback {
+        eprintln!(
+            "warning: the flows ran in this process, each on a runtime of its own (`--isolation runtime`), not in processes of their own ({why}): a flow blocked in a native call could not be stopped"
+        );
     }
     let mut stdout = out.into_inner().expect("no writer panics").finish();
 
