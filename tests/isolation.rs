@@ -45,6 +45,85 @@ fn reports(dir: &Path, extra: &[&str]) -> (Vec<(String, Value)>, String) {
     (lines, stdout + &String::from_utf8_lossy(&out.stderr))
 }
 
+/// [`reports`], sampling the resident memory of `actions` and every process
+/// under it every 5 ms while it runs: the results, the output, and the peak
+/// of the sum, in KiB (pages a child shares with its zygote count twice, so
+/// this overstates).
+fn reports_and_peak_memory(dir: &Path, extra: &[&str]) -> (Vec<(String, Value)>, String, u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_actions"))
+        .args([&["test", "--json"], extra, &["."]].concat())
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+        text
+    });
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        peak = peak.max(tree_resident_kib(pid));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let stdout = out.join().unwrap();
+    let lines = stdout
+        .lines()
+        .map(|line| {
+            let result: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let file = Path::new(result["flow"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (file, result["report"].clone())
+        })
+        .collect();
+    (lines, stdout + &err.join().unwrap(), peak)
+}
+
+/// The resident memory of `pid` and every process under it, in KiB (Linux).
+fn tree_resident_kib(pid: u32) -> u64 {
+    let mut parents = std::collections::HashMap::<u32, Vec<u32>>::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+            continue;
+        };
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1));
+        if let Some(ppid) = ppid.and_then(|p| p.parse().ok()) {
+            parents.entry(ppid).or_default().push(child);
+        }
+    }
+    let mut total = 0;
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        total += std::fs::read_to_string(format!("/proc/{p}/status"))
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            })
+            .unwrap_or(0);
+        todo.extend(parents.get(&p).into_iter().flatten());
+    }
+    total
+}
+
 /// A victim that reports what it sees of the realm.
 const VICTIM: &str = r#"exports.onExecutePostLogin = async (event, api) => {
     const seen = {
@@ -212,10 +291,18 @@ fn runaway_flows_end_with_their_verdict_and_the_suite_carries_on() {
     }
     write_flow(dir.path(), "z_after.flow.json", VICTIM, VICTIM_SECRET);
     let started = std::time::Instant::now();
-    let (results, output) = reports(dir.path(), &["--jobs", "1"]);
+    let (results, output, peak_kib) = reports_and_peak_memory(dir.path(), &["--jobs", "1"]);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(30),
         "{output}"
+    );
+    // Each flood stops at its 32 MiB heap cap plus 64 MiB past where its
+    // process started (a zygote's copy of about 20 MiB); unstopped, they
+    // grow by 16 MiB every few milliseconds until the machine runs out.
+    assert!(
+        peak_kib < 320 * 1024,
+        "the suite's processes reached {} MiB resident",
+        peak_kib / 1024
     );
     assert_eq!(results.len(), cases.len() + 1, "{output}");
     for ((file, code, _), (got_file, report)) in cases.iter().zip(&results) {

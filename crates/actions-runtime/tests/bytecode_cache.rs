@@ -1,7 +1,8 @@
-//! The engine writes no compiled bytecode to disk and reads none back unless
-//! told to (`V82JSC_BC_CACHE_DIR`): bytecode from a folder other processes
-//! can write would run unchecked. One test in its own process: the engine
-//! reads its cache setting once per process, before the first runtime.
+//! The engine writes no compiled bytecode to disk and reads none back, even
+//! where `V82JSC_BC_CACHE_DIR` names a folder (third_party/patches/0008):
+//! bytecode from a folder other processes can write would run unchecked.
+//! One test in its own process: the engine reads its cache setting once per
+//! process, before the first runtime.
 
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ fn no_bytecode_is_cached_in_the_users_folders() {
     let home = tempfile::tempdir().unwrap();
     // Before any runtime exists in this process (the only test here): the
     // places the engine used to cache in by default.
-    std::env::remove_var("V82JSC_BC_CACHE_DIR");
+    std::env::set_var("V82JSC_BC_CACHE_DIR", home.path().join("named"));
     std::env::set_var("HOME", home.path());
     std::env::set_var("XDG_CACHE_HOME", home.path().join(".cache"));
     let mut host = Host::new(HostOptions::default()).unwrap();
