@@ -14,7 +14,7 @@ use actions_core::{
 use actions_runtime::{Failure, FailureKind, Host, HostOptions, Invocation};
 use serde_json::Value;
 
-use crate::event::{member, member_or_null, next_event_parts, shared_default_member, LeafTexts};
+use crate::event::{invocation_event_json, member, member_or_null};
 use crate::report::{
     AccessTokenReport, IdTokenReport, InvocationError, InvocationReport, Report, UserReport,
 };
@@ -62,9 +62,8 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
         Some(now_ms) => Box::new(FixedClock { now_ms }),
         None => Box::new(SystemClock),
     };
-    let mut leaf_texts = LeafTexts::default();
     // Boxed: it is handed to the host and back for every invocation.
-    let mut transaction = Box::new(new_transaction(flow, clock.now_ms(), &mut leaf_texts));
+    let mut transaction = Box::new(new_transaction(flow, clock.now_ms()));
     let responses_error = |source| Error::Responses {
         path: flow.path.clone(),
         source,
@@ -72,30 +71,18 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
 
     let mut extras = Vec::new();
     let mut http_log = Vec::new();
-    let mut last_event = None;
     'actions: for (position, spec) in flow.actions.iter().enumerate() {
         let mut handler = EXECUTE;
         loop {
             transaction.begin(&spec.name, position, handler);
-            // This invocation's snapshot, and the one `last_event` was
-            // built for.
-            let (seen, before) = match transaction.invocations() {
-                [.., before, seen] => (&seen.seen, Some(&before.seen)),
-                [seen] => (&seen.seen, None),
-                [] => unreachable!("an invocation has begun"),
+            let [.., seen] = transaction.invocations() else {
+                unreachable!("an invocation has begun")
             };
-            let event = next_event_parts(
-                &flow.base_event,
-                seen,
-                before,
-                &spec.secrets,
-                &mut leaf_texts,
-                &mut last_event,
-            );
+            let event = invocation_event_json(&flow.base_event, &seen.seen, &spec.secrets);
             let now = clock.now_ms();
             transaction.set_now(now);
             host.set_virtual_now(flow.clock_ms.map(|_| now));
-            let (returned, invocation) = host.invoke_parts(
+            let (returned, invocation) = host.invoke(
                 indices[position],
                 handler,
                 event,
@@ -103,10 +90,6 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
                 budget.saturating_sub(spent),
             );
             transaction = returned;
-            // The event's parts back, to make the next event from.
-            if let Some(last) = last_event.as_mut() {
-                last.give_back(host.take_event_parts());
-            }
             spent += invocation.duration;
             let end = handler_end(&invocation, flow.timeout_ms);
             http_log.extend(invocation.http.iter().cloned());
@@ -144,9 +127,8 @@ pub fn run_on(flow: &LoadedFlow, host: &mut Host) -> Result<Report, Error> {
 /// of memory outside the JS heap, or crashed. Nothing its Actions did
 /// survived, so the report holds only how the login ended.
 pub(crate) fn ended(flow: &LoadedFlow, code: ErrorCode, message: String) -> Report {
-    let mut texts = LeafTexts::default();
     let now = flow.clock_ms.unwrap_or_else(crate::load::now_ms);
-    let mut transaction = new_transaction(flow, now, &mut texts);
+    let mut transaction = new_transaction(flow, now);
     transaction.finish();
     let mut report = report(flow, transaction, Vec::new(), Vec::new());
     report.outcome = actions_core::Outcome::Failed;
@@ -159,25 +141,10 @@ pub(crate) fn ended(flow: &LoadedFlow, code: ErrorCode, message: String) -> Repo
 }
 
 /// The flow's transaction. The request, session and refresh token it starts
-/// with are copies of the base event's; `texts` keeps them, so the event
-/// built for a snapshot that still holds one of them takes the base's value
-/// without comparing the two.
-fn new_transaction<'a>(
-    flow: &'a LoadedFlow,
-    now_ms: i64,
-    texts: &mut LeafTexts<'a>,
-) -> Transaction {
+/// with are copies of the base event's (`null` when it has none).
+fn new_transaction(flow: &LoadedFlow, now_ms: i64) -> Transaction {
     let event = &flow.base_event;
-    let copy = |key: &'static str, texts: &mut LeafTexts<'a>| {
-        let value = match member(event, key) {
-            Some(value) => {
-                shared_default_member(key, value).unwrap_or_else(|| Arc::new(value.clone()))
-            }
-            None => Arc::new(Value::Null),
-        };
-        texts.copied_from_base(key, &value);
-        value
-    };
+    let copy = |key| Arc::new(member(event, key).cloned().unwrap_or(Value::Null));
     let user = member_or_null(event, "user");
     let transaction = member_or_null(event, "transaction");
     let strings = |value: &Value| -> Vec<String> {
@@ -200,9 +167,9 @@ fn new_transaction<'a>(
         protocol: member_or_null(transaction, "protocol")
             .as_str()
             .map(str::to_owned),
-        request: copy("request", texts),
-        session: copy("session", texts),
-        refresh_token: copy("refresh_token", texts),
+        request: copy("request"),
+        session: copy("session"),
+        refresh_token: copy("refresh_token"),
         transaction_metadata: member_or_null(transaction, "metadata")
             .as_object()
             .cloned()

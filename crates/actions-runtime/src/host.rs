@@ -17,7 +17,6 @@ use actions_core::Transaction;
 use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
 
-use crate::event::{Event, EventParts};
 use crate::state::{ConsoleLine, HostState};
 use crate::watchdog::Watchdog;
 
@@ -416,39 +415,6 @@ impl Host {
         transaction: Box<Transaction>,
         budget: Duration,
     ) -> (Box<Transaction>, Invocation) {
-        self.invoke_event(index, handler, Event::Json(event_json), transaction, budget)
-    }
-
-    /// [`Host::invoke`] with the event given as its parts.
-    pub fn invoke_parts(
-        &mut self,
-        index: usize,
-        handler: &str,
-        event: EventParts,
-        transaction: Box<Transaction>,
-        budget: Duration,
-    ) -> (Box<Transaction>, Invocation) {
-        self.invoke_event(index, handler, Event::Parts(event), transaction, budget)
-    }
-
-    /// The parts given to the last [`Host::invoke_parts`], back, as they
-    /// were given: the caller can change them into the next event's instead
-    /// of keeping a copy. `None` after any other call.
-    pub fn take_event_parts(&mut self) -> Option<EventParts> {
-        self.with_state(|host| match std::mem::take(&mut host.event) {
-            Event::Parts(parts) => Some(parts),
-            Event::Json(_) => host.spent_event.take(),
-        })
-    }
-
-    fn invoke_event(
-        &mut self,
-        index: usize,
-        handler: &str,
-        event: Event,
-        transaction: Box<Transaction>,
-        budget: Duration,
-    ) -> (Box<Transaction>, Invocation) {
         let started = Instant::now();
         let mut console = std::mem::take(&mut self.loaded[index].init_console);
         if let Some(failure) = self.loaded[index]
@@ -456,11 +422,6 @@ impl Host {
             .clone()
             .filter(|f| f.kind != FailureKind::Threw)
         {
-            // Nothing to give back from this call (`take_event_parts`).
-            self.with_state(|host| {
-                host.event = Event::default();
-                host.spent_event = None;
-            });
             return (
                 transaction,
                 Invocation {
@@ -473,8 +434,7 @@ impl Host {
         }
         self.with_state(|host| {
             host.transaction = Some(transaction);
-            host.event = event;
-            host.spent_event = None;
+            host.event_json = event_json;
             host.failure = None;
             host.settled = false;
         });

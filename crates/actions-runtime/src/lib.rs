@@ -10,7 +10,6 @@
 #![deny(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-mod event;
 mod host;
 mod http;
 mod modules;
@@ -19,7 +18,6 @@ mod outgoing;
 mod state;
 mod watchdog;
 
-pub use event::EventParts;
 pub use host::{
     ActionSource, Failure, FailureKind, Host, HostError, HostOptions, Invocation, LoadError,
 };

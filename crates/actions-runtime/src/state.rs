@@ -1,5 +1,5 @@
 //! What the ops share through `OpState` while a handler runs: the login's
-//! [`Transaction`], the event, the clock, the seed, console lines and the
+//! [`Transaction`], the event JSON, the clock, the seed, console lines and the
 //! handler's failure. Owned by [`crate::Host`]; ops only borrow it.
 
 use actions_core::Transaction;
@@ -55,10 +55,9 @@ impl Console {
 #[derive(Debug, Default)]
 pub(crate) struct HostState {
     pub(crate) transaction: Option<Box<Transaction>>,
-    pub(crate) event: crate::event::Event,
-    /// The parts of the last event the glue took, for the caller to have
-    /// back ([`crate::Host::take_event_parts`]).
-    pub(crate) spent_event: Option<crate::event::EventParts>,
+    /// The running handler's event as JSON text, until the glue takes it
+    /// (`op_host_event`).
+    pub(crate) event_json: String,
     /// Virtual time in ms since the epoch, or `None` for the system clock.
     pub(crate) virtual_now_ms: Option<f64>,
     pub(crate) seed: u32,

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use actions_core::{Tenant, Transaction, UserState, Verdict};
-use actions_runtime::{ActionSource, EventParts, FailureKind, Host, HostOptions, LoadError};
+use actions_runtime::{ActionSource, FailureKind, Host, HostOptions, LoadError};
 use serde_json::json;
 
 const BUDGET: Duration = Duration::from_secs(5);
@@ -291,57 +291,10 @@ fn big_event(user_id: &str, factors: serde_json::Value, extra: Option<&str>) -> 
     event.to_string()
 }
 
-/// `event` as parts.
-fn parts_of(event: &str) -> EventParts {
-    let value: serde_json::Value = serde_json::from_str(event).unwrap();
-    EventParts::from_object(value.as_object().unwrap())
-}
-
-/// The parts of an event come back as they were given once the handler
-/// took them, and not after a call that was given none.
-#[test]
-fn event_parts_come_back_as_they_were_given() {
-    let mut host = Host::new(HostOptions::default()).unwrap();
-    host.begin_flow(1, Some(0)).unwrap();
-    let reads = host
-        .load(
-            &source("exports.onExecutePostLogin = async (event) => { event.user.x = 1; };"),
-            BUDGET,
-        )
-        .unwrap();
-    let text = r#"{"user":{"user_id":"u1","enrolledFactors":[]},"n":[1,{"a":"é"}]}"#;
-    for _ in 0..3 {
-        let mut tx = transaction();
-        tx.begin("a", 0, "onExecutePostLogin");
-        let (_, inv) = host.invoke_parts(
-            reads,
-            "onExecutePostLogin",
-            parts_of(text),
-            Box::new(tx),
-            BUDGET,
-        );
-        assert_eq!(inv.failure, None);
-        let back = host.take_event_parts().expect("the parts come back");
-        assert_eq!(back.text(), parts_of(text).text());
-        assert!(host.take_event_parts().is_none(), "given back once");
-    }
-    let mut tx = transaction();
-    tx.begin("a", 0, "onExecutePostLogin");
-    let (_, inv) = host.invoke(
-        reads,
-        "onExecutePostLogin",
-        text.into(),
-        Box::new(tx),
-        BUDGET,
-    );
-    assert_eq!(inv.failure, None);
-    assert!(host.take_event_parts().is_none(), "no parts were given");
-}
-
-/// Each handler gets what `JSON.parse` of its event's text gives, whether
-/// the host was given the text or its parts: the same keys in the same
-/// order, plain writable data, and its own objects, whatever an earlier
-/// handler did to its own event or to `Object.prototype`.
+/// Each handler gets what `JSON.parse` of its event's text gives: the same
+/// keys in the same order, plain writable data, and its own objects,
+/// whatever an earlier handler did to its own event or to
+/// `Object.prototype`.
 #[test]
 fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
     let mut host = Host::new(HostOptions::default()).unwrap();
@@ -421,24 +374,13 @@ fn every_handler_gets_its_event_as_json_parse_gives_it_whatever_came_before() {
         }
         let mut tx = transaction();
         tx.begin("vandal", 0, "onExecutePostLogin");
-        // The text, or the same event as parts, turn about.
-        let (_, inv) = if i % 2 == 0 {
-            host.invoke(
-                vandal,
-                "onExecutePostLogin",
-                event.clone(),
-                Box::new(tx),
-                BUDGET,
-            )
-        } else {
-            host.invoke_parts(
-                vandal,
-                "onExecutePostLogin",
-                parts_of(event),
-                Box::new(tx),
-                BUDGET,
-            )
-        };
+        let (_, inv) = host.invoke(
+            vandal,
+            "onExecutePostLogin",
+            event.clone(),
+            Box::new(tx),
+            BUDGET,
+        );
         assert_eq!(inv.failure, None, "event {i}");
         let want = serde_json::from_str::<serde_json::Value>(event)
             .unwrap()

@@ -4,23 +4,16 @@
 
 use deno_core::{op2, OpState};
 
-use crate::event::Event;
 use crate::state::HostState;
 
-/// The running handler's event as JSON text, for the glue's `JSON.parse`.
-/// Parts are kept, to be given back ([`crate::Host::take_event_parts`]).
+/// The running handler's event as JSON text, for the glue's `JSON.parse`:
+/// each handler gets exactly what `JSON.parse` gives, as a fresh object
+/// graph. The text is not parsed or checked here: text that is not JSON
+/// reaches `JSON.parse` as it is, to report.
 #[op2]
 #[string]
 pub(crate) fn op_host_event(state: &mut OpState) -> String {
-    let host = state.borrow_mut::<HostState>();
-    match std::mem::take(&mut host.event) {
-        Event::Json(text) => text,
-        Event::Parts(parts) => {
-            let text = parts.text();
-            host.spent_event = Some(parts);
-            text
-        }
-    }
+    std::mem::take(&mut state.borrow_mut::<HostState>().event_json)
 }
 
 #[op2(fast)]
