@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+
 fn run_action(code: &str, extra: &str, flags: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     run_action_in(dir.path(), code, extra, flags)
@@ -406,27 +408,13 @@ fn a_suite_keeps_running_after_hostile_flows() {
 /// Runs the binary in `dir`, failing the test if it has not ended within
 /// `seconds` (a read that blocks on a FIFO or never ends on a device).
 fn actions_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_actions"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!(
-                "`actions {}` did not end within {seconds} s",
-                args.join(" ")
-            );
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    common::actions_watched(
+        dir,
+        args,
+        std::time::Duration::from_secs(seconds),
+        std::time::Duration::from_millis(20),
+        |_| {},
+    )
 }
 
 /// Bad input: exit code 2 and every `needle` in stderr.

@@ -27,7 +27,15 @@ fn write_flow(dir: &Path, file: &str, code: &str, secret: &str) {
 
 /// `actions test --json` over `dir`: each flow's file name and report.
 fn reports(dir: &Path, extra: &[&str]) -> (Vec<(String, Value)>, String) {
-    let out = actions(dir, &[&["test", "--json"], extra, &["."]].concat());
+    results_of(&actions(
+        dir,
+        &[&["test", "--json"], extra, &["."]].concat(),
+    ))
+}
+
+/// The results `actions test --json` printed: each flow's file name and
+/// report, and all its output.
+fn results_of(out: &std::process::Output) -> (Vec<(String, Value)>, String) {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let lines = stdout
         .lines()
@@ -50,46 +58,16 @@ fn reports(dir: &Path, extra: &[&str]) -> (Vec<(String, Value)>, String) {
 /// of the sum, in KiB (pages a child shares with its zygote count twice, so
 /// this overstates).
 fn reports_and_peak_memory(dir: &Path, extra: &[&str]) -> (Vec<(String, Value)>, String, u64) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_actions"))
-        .args([&["test", "--json"], extra, &["."]].concat())
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
-        text
-    });
     let mut peak = 0;
-    while child.try_wait().unwrap().is_none() {
-        peak = peak.max(tree_resident_kib(pid));
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    let stdout = out.join().unwrap();
-    let lines = stdout
-        .lines()
-        .map(|line| {
-            let result: Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-            let file = Path::new(result["flow"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (file, result["report"].clone())
-        })
-        .collect();
-    (lines, stdout + &err.join().unwrap(), peak)
+    let out = common::actions_watched(
+        dir,
+        &[&["test", "--json"], extra, &["."]].concat(),
+        std::time::Duration::from_secs(120),
+        std::time::Duration::from_millis(5),
+        |pid| peak = peak.max(tree_resident_kib(pid)),
+    );
+    let (lines, output) = results_of(&out);
+    (lines, output, peak)
 }
 
 /// The resident memory of `pid` and every process under it, in KiB (Linux).
