@@ -28,8 +28,6 @@ pub const REPORT_TIME: Duration = Duration::from_secs(2);
 /// How much more a flow's process may grow than its JS heap cap: the
 /// engine's own bookkeeping, backing stores, native buffers, the report.
 pub const MEMORY_HEADROOM_MB: u64 = 64;
-/// How often a [`Guard`] reads the process's resident memory.
-const MEMORY_CHECK: Duration = Duration::from_millis(5);
 
 /// A flow ended from outside, past one of its limits: nothing its Actions
 /// did survived.
@@ -107,8 +105,8 @@ pub(crate) fn finished(outcome: actions_sandbox::Outcome) -> Result<Vec<u8>, Die
 
 /// Ends this process if the flow it runs outlives its limits: a thread that
 /// waits for the flow's time (plus `actions_sandbox::GRACE`, as a zygote
-/// does) and, on Linux, reads the
-/// process's resident memory every few milliseconds. Past either, it calls
+/// does) and, on Linux, reads the process's resident memory every few
+/// milliseconds. Past either, it calls
 /// `on_limit`, which prints what must be printed and returns the exit code,
 /// and ends the process with that code, whatever the flow is doing.
 /// [`Guard::disarm`] once the flow is done.
@@ -127,7 +125,8 @@ impl Guard {
     /// Starts guarding `flow`, which starts now.
     pub fn start(flow: &LoadedFlow, on_limit: impl FnOnce(&Died) -> u8 + Send + 'static) -> Guard {
         let deadline = Instant::now() + time_limit(flow) + actions_sandbox::GRACE;
-        let memory_cap = resident_bytes().map(|now| now.saturating_add(memory_limit(flow)));
+        let memory_cap =
+            actions_sandbox::resident_bytes(None).map(|now| now.saturating_add(memory_limit(flow)));
         let shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
         let theirs = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
@@ -135,7 +134,7 @@ impl Guard {
             .spawn(move || {
                 if let Some(died) = watch(&theirs, deadline, memory_cap) {
                     let code = on_limit(&died);
-                    end_process(code);
+                    actions_sandbox::end_process(i32::from(code));
                 }
             })
             .expect("starting the flow's guard thread");
@@ -180,7 +179,9 @@ fn watch(
         let now = Instant::now();
         let died = if now >= deadline {
             Some(Died::timed_out())
-        } else if memory_cap.is_some_and(|cap| resident_bytes().is_some_and(|rss| rss > cap)) {
+        } else if memory_cap
+            .is_some_and(|cap| actions_sandbox::resident_bytes(None).is_some_and(|rss| rss > cap))
+        {
             Some(Died::out_of_memory())
         } else {
             None
@@ -190,7 +191,7 @@ fn watch(
             return died;
         }
         let wait = match memory_cap {
-            Some(_) => (deadline - now).min(MEMORY_CHECK),
+            Some(_) => (deadline - now).min(actions_sandbox::MEMORY_CHECK),
             None => deadline - now,
         };
         state = cvar
@@ -198,30 +199,4 @@ fn watch(
             .unwrap_or_else(PoisonError::into_inner)
             .0;
     }
-}
-
-/// This process's resident memory in bytes (Linux; `None` elsewhere).
-fn resident_bytes() -> Option<u64> {
-    #[cfg(target_os = "linux")]
-    {
-        let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let kib: u64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))?
-            .trim()
-            .strip_suffix("kB")?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(kib * 1024)
-    }
-    #[cfg(not(target_os = "linux"))]
-    None
-}
-
-fn end_process(code: u8) -> ! {
-    #[cfg(unix)]
-    actions_sandbox::end_process(i32::from(code));
-    #[cfg(not(unix))]
-    std::process::exit(i32::from(code));
 }

@@ -256,8 +256,7 @@ fn errored(path: &Path, name: String, message: String, started: Instant) -> Flow
 
 /// Runs `flows` on `options.jobs` threads and hands each result to
 /// `on_result` in the order of `flows`. [`Isolation::Process`] falls back to
-/// [`Isolation::Runtime`] where it cannot be had; returns the isolation the
-/// flows had, and why it is not the one asked for.
+/// [`Isolation::Runtime`] where it cannot be had, and returns why.
 ///
 /// The worker that finishes the next flow in order hands out its result and
 /// any later ones that were waiting for it, so no thread wakes another per
@@ -266,7 +265,7 @@ pub fn run(
     flows: &[PathBuf],
     options: &Options,
     on_result: impl FnMut(FlowResult) + Send,
-) -> (Isolation, Option<String>) {
+) -> Option<String> {
     let jobs = options.jobs.clamp(1, flows.len().max(1));
     let next = AtomicUsize::new(0);
     let in_order = Mutex::new(InOrder {
@@ -275,23 +274,16 @@ pub fn run(
         on_result,
     });
     // Before any thread starts: the zygotes are forked from this process.
-    let zygotes = match options.isolation {
-        Isolation::Process => zygotes(flows, options, jobs).map(Some),
-        Isolation::Runtime => Ok(None),
+    let (zygotes, fallback) = match options.isolation {
+        Isolation::Process => match zygotes(flows, options, jobs) {
+            Ok(workers) => (Some(workers), None),
+            Err(why) => (None, Some(why)),
+        },
+        Isolation::Runtime => (None, None),
     };
-    let (workers, isolation): (Vec<Option<Worker>>, _) = match zygotes {
-        Ok(Some(workers)) => (
-            workers.into_iter().map(Some).collect(),
-            (Isolation::Process, None),
-        ),
-        Ok(None) => (
-            (0..jobs).map(|_| None).collect(),
-            (Isolation::Runtime, None),
-        ),
-        Err(why) => (
-            (0..jobs).map(|_| None).collect(),
-            (Isolation::Runtime, Some(why)),
-        ),
+    let workers: Vec<Option<Worker>> = match zygotes {
+        Some(workers) => workers.into_iter().map(Some).collect(),
+        None => (0..jobs).map(|_| None).collect(),
     };
     std::thread::scope(|scope| {
         for mut worker in workers {
@@ -310,7 +302,7 @@ pub fn run(
             });
         }
     });
-    isolation
+    fallback
 }
 
 #[cfg(unix)]

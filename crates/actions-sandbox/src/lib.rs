@@ -22,7 +22,60 @@ use std::time::Duration;
 mod zygote;
 
 #[cfg(unix)]
-pub use zygote::{end_process, Job, Pool, Worker, MEMORY_CHECK};
+pub use zygote::{Job, Pool, Worker};
+
+/// How often a supervisor reads the resident memory of a process that has a
+/// memory limit.
+pub const MEMORY_CHECK: Duration = Duration::from_millis(5);
+
+/// The resident memory of process `pid` (`None`: the calling process), in
+/// bytes. Linux only: `None` elsewhere, and when the process is gone.
+pub fn resident_bytes(pid: Option<u32>) -> Option<u64> {
+    status_bytes(pid, "VmRSS:")
+}
+
+/// A memory figure of `/proc/PID/status` (`field` with its colon), in bytes
+/// (Linux; `None` elsewhere).
+pub(crate) fn status_bytes(pid: Option<u32>, field: &str) -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let path = match pid {
+            Some(pid) => format!("/proc/{pid}/status"),
+            None => "/proc/self/status".to_owned(),
+        };
+        let status = std::fs::read_to_string(path).ok()?;
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix(field))?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib * 1024)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (pid, field);
+        None
+    }
+}
+
+/// Ends the calling process at once, whatever its other threads are doing:
+/// on Unix no destructors and no `atexit` handlers run, which another thread
+/// could still be using (`std::process::exit` runs them), and a forked
+/// process flushes no buffers that are copies of its parent's. Flush what
+/// must be written first.
+#[allow(unsafe_code)]
+pub fn end_process(code: i32) -> ! {
+    // SAFETY: `_exit` is async-signal-safe and takes no pointers.
+    #[cfg(unix)]
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
+}
 
 /// How long a child may run after the time it declared
 /// ([`Job::limits`]) before it is killed: the job's own watchdog ends

@@ -12,7 +12,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{ForkResult, Pid};
 
-use crate::{Limits, Outcome, GRACE};
+use crate::{end_process, Limits, Outcome, GRACE, MEMORY_CHECK};
 
 /// Child → zygote: the limits the child declares ([`Job::limits`]).
 const TAG_LIMITS: u8 = b'L';
@@ -22,10 +22,6 @@ const TAG_RESULT: u8 = b'R';
 const TAG_TIMED_OUT: u8 = b'T';
 const TAG_OUT_OF_MEMORY: u8 = b'M';
 const TAG_CRASHED: u8 = b'C';
-
-/// How often the zygote reads the resident memory of a child that declared
-/// a memory limit.
-pub const MEMORY_CHECK: Duration = Duration::from_millis(5);
 
 /// How much of a child's output is passed on.
 const OUTPUT_KEPT: usize = 64 * 1024;
@@ -206,7 +202,7 @@ fn serve<P>(
     loop {
         let mut number = [0u8; 8];
         if requests.read_exact(&mut number).is_err() {
-            exit(0);
+            end_process(0);
         }
         let number = u64::from_le_bytes(number) as usize;
         let outcome = match spawn(&requests, &outcomes, &mut prepared, number, job) {
@@ -220,7 +216,7 @@ fn serve<P>(
             Outcome::Crashed(why) => write_frame(&mut outcomes, TAG_CRASHED, why.as_bytes()),
         };
         if written.is_err() {
-            exit(0);
+            end_process(0);
         }
     }
 }
@@ -253,7 +249,7 @@ fn spawn<P>(
                 Ok(()) => 0,
                 Err(_) => 1,
             };
-            exit(code)
+            end_process(code)
         }
         ForkResult::Parent { child } => {
             Ok((child, File::from(results_read), File::from(output_read)))
@@ -280,7 +276,7 @@ fn supervise(pid: Pid, mut results: File, mut output: File, default_time: Durati
         if !results_open && !output_open {
             break None;
         }
-        if memory_cap.is_some_and(|cap| resident_bytes(pid).is_some_and(|rss| rss > cap)) {
+        if memory_cap.is_some_and(|cap| child_resident_bytes(pid).is_some_and(|rss| rss > cap)) {
             break Some(Outcome::OutOfMemory);
         }
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
@@ -322,7 +318,7 @@ fn supervise(pid: Pid, mut results: File, mut output: File, default_time: Durati
                     deadline = Instant::now().checked_add(time).unwrap_or(deadline);
                     memory_cap = limits
                         .memory_bytes
-                        .and_then(|bytes| Some(resident_bytes(pid)?.saturating_add(bytes)));
+                        .and_then(|bytes| Some(child_resident_bytes(pid)?.saturating_add(bytes)));
                 } else {
                     result = Some(bytes.to_vec());
                 }
@@ -394,27 +390,8 @@ fn kill_and_reap(pid: Pid) {
     let _ = waitpid(pid, None);
 }
 
-/// A process's resident memory, in bytes (Linux; `None` elsewhere or when
-/// it is gone).
-fn resident_bytes(pid: Pid) -> Option<u64> {
-    #[cfg(target_os = "linux")]
-    {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let kib: u64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))?
-            .trim()
-            .strip_suffix("kB")?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(kib * 1024)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = pid;
-        None
-    }
+fn child_resident_bytes(pid: Pid) -> Option<u64> {
+    crate::resident_bytes(Some(pid.as_raw().unsigned_abs()))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -468,13 +445,7 @@ fn threads() -> io::Result<usize> {
 /// Bytes of private writable memory mapped now, as `RLIMIT_DATA` counts it.
 #[cfg(target_os = "linux")]
 fn data_bytes() -> io::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmData:"))
-        .and_then(|rest| rest.trim().strip_suffix("kB"))
-        .and_then(|kib| kib.trim().parse::<u64>().ok())
-        .map(|kib| kib * 1024)
+    crate::status_bytes(None, "VmData:")
         .ok_or_else(|| io::Error::other("no VmData in /proc/self/status"))
 }
 
@@ -496,22 +467,6 @@ fn fork() -> io::Result<ForkResult> {
     // SAFETY: the calling process has a single thread (see above), so the
     // child cannot inherit a lock held by a thread that does not exist in it.
     Ok(unsafe { nix::unistd::fork() }?)
-}
-
-/// Ends a forked process at once: no destructors, no `atexit` handlers, no
-/// flushing of buffers that are copies of the parent's.
-fn exit(code: i32) -> ! {
-    end_process(code)
-}
-
-/// Ends the calling process at once, whatever its other threads are doing:
-/// no destructors and no `atexit` handlers run, which another thread could
-/// still be using (`std::process::exit` runs them). Flush what must be
-/// written first.
-#[allow(unsafe_code)]
-pub fn end_process(code: i32) -> ! {
-    // SAFETY: `_exit` is async-signal-safe and takes no pointers.
-    unsafe { libc::_exit(code) }
 }
 
 #[cfg(test)]

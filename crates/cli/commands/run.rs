@@ -55,7 +55,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let timed_out = show(&flow, args, &Died::timed_out().report(&flow));
     let out_of_memory = show(&flow, args, &Died::out_of_memory().report(&flow));
     let guard = Guard::start(&flow, move |died| {
-        let printed = if *died == Died::timed_out() {
+        let printed = if died.code == actions_core::ErrorCode::Timeout {
             &timed_out
         } else {
             &out_of_memory

@@ -191,7 +191,7 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
     // Results may be handed out on any worker thread, so no lock is held
     // between them.
     let out = std::sync::Mutex::new(Output::new());
-    let (_, fallback) = suite::run(&flows, &options, |result| {
+    let fallback = suite::run(&flows, &options, |result| {
         if args.json {
             out.lock()
                 .expect("no writer panics")
