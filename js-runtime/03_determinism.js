@@ -68,5 +68,7 @@ export function install() {
   globalThis.Math.random = random;
   const start = op_host_now();
   globalThis.performance = /** @type {any} */ (ObjectFreeze({ now: () => op_host_now() - start, timeOrigin: start }));
-  globalThis.crypto = /** @type {any} */ (ObjectFreeze({ randomUUID, getRandomValues }));
 }
+
+/** The seeded generator's `crypto` functions (05_web.js installs them). */
+export const seeded = ObjectFreeze({ randomUUID, getRandomValues });

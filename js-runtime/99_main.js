@@ -14,8 +14,9 @@ import {
 } from "ext:core/ops";
 import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
-import { install as installDeterminism, reseed } from "ext:actions_runtime/03_determinism.js";
+import { install as installDeterminism, reseed, seeded } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
+import { install as installWeb } from "ext:actions_runtime/05_web.js";
 import { install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
@@ -151,6 +152,7 @@ function dispatch(command, index, arg, extra, dir) {
 installDeterminism();
 reseed();
 globalThis.console = console;
+installWeb(seeded);
 installNode();
 installFetch();
 // A promise an Action rejected and nobody handled (a fire-and-forget call)

@@ -56,7 +56,7 @@ export default function create(require) {
     isAscii: (/** @type {ArrayBufferView} */ input) => bytes(input).every((b) => b < 0x80),
     isUtf8: (/** @type {ArrayBufferView} */ input) => {
       try {
-        new TextDecoder("utf-8", { fatal: true }).decode(input);
+        new (web.text().TextDecoder)("utf-8", { fatal: true }).decode(input);
         return true;
       } catch {
         return false;

@@ -1,9 +1,10 @@
 // @ts-check
 // `url`: the WHATWG `URL` and `URLSearchParams`, the file-URL helpers, and
 // the legacy `parse`/`format`/`resolve` built on them.
-import { URL, URLSearchParams } from "ext:actions_runtime/06_node_globals.js";
+import { web } from "ext:actions_runtime/05_web.js";
 
 export default function create(require) {
+  const { URL, URLSearchParams } = web.url();
   const querystring = require("querystring");
 
   /** @param {string} input @param {boolean} [parseQuery] */

@@ -1,7 +1,7 @@
 // @ts-check
 // `util` (and `util/types`): the parts Actions and their packages use.
 import { format, inspect as render } from "ext:actions_runtime/02_console.js";
-import { TextDecoder, TextEncoder } from "ext:actions_runtime/06_node_globals.js";
+import { web } from "ext:actions_runtime/05_web.js";
 
 const customInspect = Symbol.for("nodejs.util.inspect.custom");
 const customPromisify = Symbol.for("nodejs.util.promisify.custom");
@@ -147,8 +147,12 @@ export default function create() {
     isObject: (/** @type {unknown} */ v) => v !== null && typeof v === "object",
     isPrimitive: (/** @type {unknown} */ v) => v === null || (typeof v !== "object" && typeof v !== "function"),
     types,
-    TextEncoder,
-    TextDecoder,
+    get TextEncoder() {
+      return web.text().TextEncoder;
+    },
+    get TextDecoder() {
+      return web.text().TextDecoder;
+    },
     toUSVString: (/** @type {string} */ s) => String(s).toWellFormed(),
     stripVTControlCharacters: (/** @type {string} */ s) => String(s).replace(/\u001b\[[0-9;]*m/g, ""),
   };

@@ -184,8 +184,14 @@ impl Host {
         let create_params =
             v8::CreateParams::default().heap_limits(0, options.memory_mb.max(1) * 1024 * 1024);
         let mut runtime = JsRuntime::try_new(RuntimeOptions {
-            extensions: vec![crate::actions_runtime::init()],
+            extensions: crate::web::extensions()
+                .into_iter()
+                .chain([crate::actions_runtime::init()])
+                .collect(),
             create_params: Some(create_params),
+            // Without a store, deno_core ignores `structuredClone`'s
+            // `transfer` list.
+            shared_array_buffer_store: Some(Default::default()),
             ..Default::default()
         })
         .map_err(|e| HostError(e.to_string()))?;

@@ -17,6 +17,7 @@ mod ops;
 mod outgoing;
 mod state;
 mod watchdog;
+mod web;
 
 pub use host::{
     ActionSource, Failure, FailureKind, Host, HostError, HostOptions, Invocation, LoadError,
@@ -53,6 +54,7 @@ const GLUE: &[ExtensionFileSource] = embedded![
     "02_console.js",
     "03_determinism.js",
     "04_api.js",
+    "05_web.js",
     "06_node_globals.js",
     "07_require.js",
     "08_fetch.js",
@@ -96,7 +98,6 @@ deno_core::extension!(
         ops::host::op_host_handler_settled,
         ops::host::op_host_init_done,
         ops::modules::op_module_resolve,
-        ops::url::op_url_parse,
         ops::fetch::op_fetch,
     ],
     esm_entry_point = "ext:actions_runtime/99_main.js",

@@ -6,7 +6,6 @@ pub(crate) mod crypto;
 pub(crate) mod fetch;
 pub(crate) mod host;
 pub(crate) mod modules;
-pub(crate) mod url;
 
 /// Every op declared by a table rather than by name in `extension!`.
 pub(crate) fn table_op_decls() -> Vec<deno_core::OpDecl> {
