@@ -903,3 +903,25 @@ fn tenant_action_code_must_lie_inside_the_export() {
         ],
     );
 }
+
+#[test]
+fn structured_clone_of_a_graph_with_shared_paths_returns() {
+    // Two paths to the same object at each level: the engine's check for
+    // host objects once walked every path (2^200 of them here).
+    let started = std::time::Instant::now();
+    let report = run_action(
+        "exports.onExecutePostLogin = async (e, api) => { const a = {}; a.l = { x: a, y: a }; const b = { ...Array.from({ length: 40 }, () => a) }; const c = structuredClone([a, b]); api.idToken.setCustomClaim('r', [c[0].l.x === c[0], c[0].l.y === c[0], c[1][39] === c[0]]); };",
+        "",
+        &[],
+    );
+    assert_eq!(report["outcome"], "allowed", "{report}");
+    assert_eq!(
+        report["id_token"]["claims"]["r"],
+        serde_json::json!([true, true, true])
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
