@@ -69,6 +69,17 @@ const GLOBALS = [
 ];
 
 /**
+ * Compiles and runs every file the globals come from, without defining any
+ * global: for a zygote, whose children then share the result instead of
+ * each compiling what it uses (docs/isolation.md).
+ */
+export function loadAll() {
+  for (const [file] of GLOBALS) load(/** @type {string} */ (file));
+  web.fetch.body();
+  web.crypto();
+}
+
+/**
  * Defines `name` on the global object as Node defines its lazy globals: not
  * enumerable, and an accessor that becomes a plain value when first read or
  * assigned.
@@ -112,10 +123,11 @@ const NODE_MESSAGES = [
 
 /**
  * Installs the globals (called once by 99_main.js).
- * @param {{ getRandomValues: Function, randomUUID: Function }} random the
+ * @param {{ getRandomValues: Function, randomUUID: Function }} seeded the
  *   seeded generator that `crypto.getRandomValues` and `randomUUID` use
  */
-export function install(random) {
+export function install(seeded) {
+  random = seeded;
   // deno_crypto's node interop reads this symbol; Deno's Node layer sets it.
   internals.kKeyObject ??= Symbol("kKeyObject");
   // Errors the extensions' Rust side raises as DOMExceptions (Deno's runtime
@@ -143,7 +155,20 @@ export function install(random) {
   for (const [file, names] of GLOBALS) {
     for (const name of /** @type {string[]} */ (names)) lazy(name, () => load(/** @type {string} */ (file))[name]);
   }
-  lazy("crypto", () => {
+  lazy("crypto", webcrypto);
+}
+
+/** @type {any} */
+let cryptoSingleton;
+/** @type {{ getRandomValues: Function, randomUUID: Function }} */
+let random;
+
+/**
+ * The global `crypto`, which is also node:crypto's `webcrypto`.
+ * @returns {any}
+ */
+export function webcrypto() {
+  if (cryptoSingleton === undefined) {
     const crypto = web.crypto().crypto;
     // The flow's seeded generator (flow-file.md `seed`), not the system's;
     // Deno's method still checks the receiver and the argument, with Node's
@@ -161,6 +186,7 @@ export function install(random) {
     for (const [name, fn] of ObjectEntries(seeded)) {
       ObjectDefineProperty(crypto, name, { __proto__: null, value: fn, writable: true, enumerable: false, configurable: true });
     }
-    return crypto;
-  });
+    cryptoSingleton = crypto;
+  }
+  return cryptoSingleton;
 }

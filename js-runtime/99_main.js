@@ -16,7 +16,7 @@ import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed, seeded } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
-import { install as installWeb } from "ext:actions_runtime/05_web.js";
+import { install as installWeb, loadAll as loadWeb } from "ext:actions_runtime/05_web.js";
 import { install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
@@ -120,7 +120,7 @@ async function invoke(index, handler) {
 /**
  * The host's single entry point.
  * @param {number} command 5 register and initialise modules, 2 start a handler, 3 begin the
- *   host's one flow
+ *   host's one flow, 6 load the web platform's files
  * @param {number} index
  * @param {any} arg
  * @param {any} extra
@@ -144,6 +144,10 @@ function dispatch(command, index, arg, extra, dir) {
     case 3:
       // The flow's seed is known now.
       reseed();
+      return undefined;
+    case 6:
+      // A zygote's host, before it forks: its children share the code.
+      loadWeb();
       return undefined;
   }
   throw new Error(`unknown host command ${command}`);

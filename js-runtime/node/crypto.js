@@ -9,6 +9,7 @@
 // jws) still load, and throw an Error naming the function when called.
 
 import { primordials } from "ext:core/mod.js";
+import { webcrypto } from "ext:actions_runtime/05_web.js";
 import {
   op_crypto_digest,
   op_crypto_hmac,
@@ -32,7 +33,6 @@ const {
   ObjectDefineProperty,
   ObjectFreeze,
   ObjectIs,
-  PromiseReject,
   RangeError,
   SafeMap,
   String,
@@ -499,7 +499,7 @@ export default function create(require) {
 
     /** @param {unknown} key */
     static from(key) {
-      // No CryptoKey exists here (webcrypto.subtle is not emulated).
+      // A CryptoKey's key material is not reachable from here yet.
       throw invalidArgType("key", "an instance of CryptoKey", key);
     }
 
@@ -770,42 +770,6 @@ export default function create(require) {
     return fn;
   };
 
-  const SUBTLE_METHODS = [
-    "decrypt", "deriveBits", "deriveKey", "digest", "encrypt", "exportKey", "generateKey", "importKey", "sign",
-    "unwrapKey", "verify", "wrapKey",
-  ];
-  /** @type {Record<string, Function>} */
-  const subtle = {};
-  for (let i = 0; i < SUBTLE_METHODS.length; i++) {
-    const method = SUBTLE_METHODS[i];
-    subtle[method] = function () {
-      return PromiseReject(notSupported(`crypto.subtle.${method}`));
-    };
-  }
-  ObjectDefineProperty(subtle, SymbolToStringTag, { __proto__: null, value: "SubtleCrypto", configurable: true });
-
-  class Crypto {
-    get subtle() {
-      return subtle;
-    }
-
-    /** @param {unknown[]} args */
-    getRandomValues(...args) {
-      if (this !== webcrypto) throw nodeError(TypeError, "ERR_INVALID_THIS", 'Value of "this" must be of type Crypto');
-      if (args.length === 0) {
-        throw nodeError(TypeError, "ERR_MISSING_ARGS", "Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.");
-      }
-      return getRandomValues(args[0]);
-    }
-
-    randomUUID() {
-      if (this !== webcrypto) throw nodeError(TypeError, "ERR_INVALID_THIS", 'Value of "this" must be of type Crypto');
-      return randomUUID();
-    }
-  }
-  ObjectDefineProperty(Crypto.prototype, SymbolToStringTag, { __proto__: null, value: "Crypto", configurable: true });
-  const webcrypto = new Crypto();
-
   const UNSUPPORTED = [
     "checkPrime", "checkPrimeSync", "createCipheriv", "createDecipheriv", "createDiffieHellman",
     "createDiffieHellmanGroup", "createECDH", "createPrivateKey", "createPublicKey", "createSign", "createVerify",
@@ -838,9 +802,14 @@ export default function create(require) {
     randomFillSync,
     randomInt,
     randomUUID,
-    subtle,
+    // The global `crypto` (deno_crypto's, 05_web.js), loaded when first read.
+    get subtle() {
+      return webcrypto().subtle;
+    },
     timingSafeEqual,
-    webcrypto,
+    get webcrypto() {
+      return webcrypto();
+    },
   };
   for (let i = 0; i < UNSUPPORTED.length; i++) cryptoExports[UNSUPPORTED[i]] = refuse(UNSUPPORTED[i]);
   // Node's deprecated aliases of randomBytes (DEP0115), not enumerable there either.

@@ -374,6 +374,10 @@ exports.onExecutePostLogin = async (event, api) => {
     return results;
   });
   await check('randomUUID shape', () => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(crypto.randomUUID()));
+  await check('node:crypto webcrypto', async () => {
+    const nodeCrypto = require('crypto');
+    return [nodeCrypto.webcrypto === crypto, nodeCrypto.subtle === crypto.subtle, hex(await nodeCrypto.subtle.digest('SHA-256', bytes('')))];
+  });
   await check('instances', () => [typeof crypto.subtle, crypto instanceof Crypto, Object.prototype.toString.call(crypto.subtle), typeof CryptoKey, typeof SubtleCrypto]);
 
   // Through JSON here, so both sides turn values into claims alike.

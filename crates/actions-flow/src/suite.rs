@@ -315,7 +315,11 @@ type Worker = std::convert::Infallible;
 /// An error, saying why, where that cannot be had.
 #[cfg(unix)]
 fn zygotes(flows: &[PathBuf], options: &Options, jobs: usize) -> Result<Vec<Worker>, String> {
-    let prepare = || actions_runtime::Host::new(actions_runtime::HostOptions::default());
+    let prepare = || {
+        let mut host = actions_runtime::Host::new(actions_runtime::HostOptions::default())?;
+        host.preload_web()?;
+        Ok(host)
+    };
     let job = |host: &mut Result<actions_runtime::Host, actions_runtime::HostError>,
                index: usize,
                sandbox: &mut actions_sandbox::Job| {
