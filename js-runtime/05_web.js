@@ -3,7 +3,8 @@
 // deno_crypto, and deno_fetch's classes in third_party/deno_fetch): see
 // crates/actions-runtime/src/web.rs. Each global is an accessor until it is
 // first read, as Node's lazy globals are; only then is the file that defines
-// it compiled and run, so an Action pays for what it uses (BENCHMARKS.md).
+// it compiled and run, unless a zygote ran them all before it forked
+// (`loadAll`; BENCHMARKS.md has both costs).
 
 import { core, internals, primordials } from "ext:core/mod.js";
 const { FunctionPrototypeCall, ObjectDefineProperty, ObjectEntries, RegExpPrototypeExec, Symbol } = primordials;
@@ -24,9 +25,7 @@ export function load(specifier) {
 export const web = {
   url: () => load(`${WEB}00_url.js`),
   text: () => load(`${WEB}08_text_encoding.js`),
-  file: () => load(`${WEB}09_file.js`),
   fetch: {
-    headers: () => load(`${FETCH}20_headers.js`),
     body: () => load(`${FETCH}22_body.js`),
     request: () => load(`${FETCH}23_request.js`),
     response: () => load(`${FETCH}23_response.js`),
@@ -74,9 +73,8 @@ const GLOBALS = [
  * each compiling what it uses (docs/isolation.md).
  */
 export function loadAll() {
+  // 22_body.js comes with 23_request.js.
   for (const [file] of GLOBALS) load(/** @type {string} */ (file));
-  web.fetch.body();
-  web.crypto();
 }
 
 /**
@@ -86,7 +84,7 @@ export function loadAll() {
  * @param {string} name
  * @param {() => unknown} get
  */
-function lazy(name, get) {
+export function lazy(name, get) {
   const settle = (/** @type {unknown} */ value) => {
     ObjectDefineProperty(globalThis, name, { __proto__: null, value, writable: true, enumerable: false, configurable: true });
     return value;

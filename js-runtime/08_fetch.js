@@ -10,13 +10,9 @@ import { core, primordials } from "ext:core/mod.js";
 import { op_fetch } from "ext:core/ops";
 import { web } from "ext:actions_runtime/05_web.js";
 const {
-  ArrayPrototypeIncludes,
   Promise,
   PromisePrototypeThen,
 } = primordials;
-
-/** Statuses whose responses have no body (Fetch standard). */
-const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
 /**
  * @param {string | URL | Request} input
@@ -53,12 +49,14 @@ export async function fetch(input, init) {
  */
 function response(answer) {
   const { extractBody } = web.fetch.body();
-  const { newInnerResponse, fromInnerResponse } = web.fetch.response();
+  const { newInnerResponse, fromInnerResponse, nullBodyStatus } = web.fetch.response();
   const inner = newInnerResponse(answer.status, answer.status_text);
   inner.type = "basic";
   inner.headerList = answer.headers;
+  // `redirected` is true when the list holds more than one URL; only the
+  // last is exposed.
   inner.urlList = answer.redirected ? [answer.url, answer.url] : [answer.url];
-  if (!ArrayPrototypeIncludes(NULL_BODY_STATUSES, answer.status)) inner.body = extractBody(answer.body).body;
+  if (!nullBodyStatus(answer.status)) inner.body = extractBody(answer.body).body;
   return fromInnerResponse(inner, "immutable");
 }
 

@@ -16,7 +16,7 @@ import { describeThrown } from "ext:actions_runtime/01_errors.js";
 import { console } from "ext:actions_runtime/02_console.js";
 import { install as installDeterminism, reseed, seeded } from "ext:actions_runtime/03_determinism.js";
 import { createApi } from "ext:actions_runtime/04_api.js";
-import { install as installWeb, loadAll as loadWeb } from "ext:actions_runtime/05_web.js";
+import { install as installWeb, lazy, loadAll as loadWeb } from "ext:actions_runtime/05_web.js";
 import { install as installNode } from "ext:actions_runtime/06_node_globals.js";
 import { createRequire, requireBuiltin } from "ext:actions_runtime/07_require.js";
 import { install as installFetch } from "ext:actions_runtime/08_fetch.js";
@@ -168,12 +168,5 @@ core.setUnhandledPromiseRejectionHandler((/** @type {unknown} */ _promise, /** @
   return true;
 });
 // `Buffer` is a global in Node; created on first use (the module is lazy).
-Object.defineProperty(globalThis, "Buffer", {
-  get: () => requireBuiltin("buffer").Buffer,
-  set(value) {
-    Object.defineProperty(globalThis, "Buffer", { value, writable: true, configurable: true, enumerable: false });
-  },
-  configurable: true,
-  enumerable: false,
-});
+lazy("Buffer", () => requireBuiltin("buffer").Buffer);
 globalThis.__actionsHostDispatch = dispatch;

@@ -113,7 +113,16 @@ const VICTIM: &str = r#"exports.onExecutePostLogin = async (event, api) => {
         intl: typeof Intl.DateTimeFormat,
         stolen: typeof globalThis.stolen,
         json: JSON.stringify({ a: [1, 2] }),
+        web: [
+            String(URL.prototype.toString).slice(0, 40),
+            new URL("https://a.example/x?y=1").searchParams.get("y"),
+            new Headers({ "x-a": "1" }).get("x-a"),
+            typeof structuredClone,
+            typeof fetch,
+            String(crypto.getRandomValues).slice(0, 40),
+        ].join("|"),
     };
+    seen.web += "|" + (await new Response("body").text());
     await new Promise((resolve) => setTimeout(resolve, 20));
     const big = [];
     for (let i = 0; i < 40; i++) big.push(new Array(1e5).fill(i));
@@ -159,6 +168,19 @@ const ATTACKERS: &[(&str, &str)] = &[
             Promise.resolve().then(() => new Promise(() => {}));
             fetch("https://example.com/").catch(() => api.idToken.setCustomClaim("late", 1));
         };"#,
+    ),
+    (
+        // The web platform's files, which the zygotes load before they fork.
+        "web_platform",
+        r#"
+        URL.prototype.toString = () => "hooked";
+        URLSearchParams.prototype.get = () => "hooked";
+        Headers.prototype.get = () => "hooked";
+        Response.prototype.text = async () => "hooked";
+        globalThis.structuredClone = 42;
+        globalThis.fetch = 42;
+        crypto.getRandomValues = () => "hooked";
+        exports.onExecutePostLogin = async () => {};"#,
     ),
     (
         "kept_memory",

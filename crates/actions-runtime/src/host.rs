@@ -276,9 +276,13 @@ impl Host {
     /// forked from, so that they share that work instead of each redoing
     /// it. The globals still look untouched to Actions.
     pub fn preload_web(&mut self) -> Result<(), HostError> {
+        self.command(CMD_LOAD_WEB)
+    }
+
+    /// Runs a glue command that takes no argument.
+    fn command(&mut self, command: i32) -> Result<(), HostError> {
         let args = js_args!(&mut self.runtime, |scope| [v8::Integer::new(
-            scope,
-            CMD_LOAD_WEB
+            scope, command
         )
         .into()]);
         self.call(args, None).map_err(|f| HostError(f.message))?;
@@ -297,13 +301,7 @@ impl Host {
             host.seed = seed;
             host.virtual_now_ms = virtual_now_ms.map(|ms| ms as f64);
         });
-        let args = js_args!(&mut self.runtime, |scope| [v8::Integer::new(
-            scope,
-            CMD_BEGIN_FLOW
-        )
-        .into()]);
-        self.call(args, None).map_err(|f| HostError(f.message))?;
-        Ok(())
+        self.command(CMD_BEGIN_FLOW)
     }
 
     /// Sets the time `Date.now()` returns (virtual clock), or `None` for the

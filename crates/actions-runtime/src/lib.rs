@@ -10,6 +10,22 @@
 #![deny(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+/// Embeds files as `$prefix<file>`, read from `$dir<file>` (relative to
+/// this folder): `js-runtime/` as `ext:actions_runtime/`, and deno_fetch's
+/// classes (`web.rs`).
+///
+/// deno_core's own `esm = [dir ...]` list records only each file's path at
+/// build time and reads the file whenever a runtime is made (it is meant for
+/// building snapshots), so a binary moved off its source tree could not start.
+macro_rules! embedded {
+    ($prefix:literal from $dir:literal: $($file:literal),* $(,)?) => {
+        &[$(deno_core::ExtensionFileSource::new(
+            concat!($prefix, $file),
+            deno_core::ascii_str_include!(concat!($dir, $file)),
+        )),*]
+    };
+}
+
 mod host;
 mod http;
 mod modules;
@@ -34,22 +50,9 @@ use std::borrow::Cow;
 use deno_core::ExtensionFileSource;
 use ops::table_op_decls;
 
-/// Embeds files of `js-runtime/` as `ext:actions_runtime/<file>`.
-///
-/// deno_core's own `esm = [dir ...]` list records only each file's path at
-/// build time and reads the file whenever a runtime is made (it is meant for
-/// building snapshots), so a binary moved off its source tree could not start.
-macro_rules! embedded {
-    ($($file:literal),* $(,)?) => {
-        &[$(ExtensionFileSource::new(
-            concat!("ext:actions_runtime/", $file),
-            deno_core::ascii_str_include!(concat!("../../../js-runtime/", $file)),
-        )),*]
-    };
-}
-
 /// The glue, evaluated in every runtime (the entry point is `99_main.js`).
 const GLUE: &[ExtensionFileSource] = embedded![
+    "ext:actions_runtime/" from "../../../js-runtime/":
     "01_errors.js",
     "02_console.js",
     "03_determinism.js",
@@ -64,6 +67,7 @@ const GLUE: &[ExtensionFileSource] = embedded![
 /// The Node built-ins `require` offers, evaluated when an Action first
 /// requires one.
 const NODE_MODULES: &[ExtensionFileSource] = embedded![
+    "ext:actions_runtime/" from "../../../js-runtime/":
     "node/assert.js",
     "node/buffer.js",
     "node/crypto.js",

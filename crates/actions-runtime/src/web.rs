@@ -16,44 +16,31 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/deno_js.rs"));
 }
 
-/// deno_fetch's classes, and stand-ins for the two files they load that
-/// would bring deno_fetch's HTTP client and deno_net.
-const FETCH_JS: &[ExtensionFileSource] = &[
-    ExtensionFileSource::new(
-        "ext:deno_fetch/20_headers.js",
-        deno_core::ascii_str_include!("../../../third_party/deno_fetch/20_headers.js"),
-    ),
-    ExtensionFileSource::new(
-        "ext:deno_fetch/21_formdata.js",
-        deno_core::ascii_str_include!("../../../third_party/deno_fetch/21_formdata.js"),
-    ),
-    ExtensionFileSource::new(
-        "ext:deno_fetch/22_body.js",
-        deno_core::ascii_str_include!("../../../third_party/deno_fetch/22_body.js"),
-    ),
-    ExtensionFileSource::new(
-        "ext:deno_fetch/23_request.js",
-        deno_core::ascii_str_include!("../../../third_party/deno_fetch/23_request.js"),
-    ),
-    ExtensionFileSource::new(
-        "ext:deno_fetch/23_response.js",
-        deno_core::ascii_str_include!("../../../third_party/deno_fetch/23_response.js"),
-    ),
-    // `Deno.createHttpClient`'s class: no client can be made here, so no
-    // value is ever one.
-    ExtensionFileSource::new(
-        "ext:deno_fetch/22_http_client.js",
-        deno_core::ascii_str!(
-            "(function () { return { HttpClientPrototype: { __proto__: null } }; })();"
-        ),
-    ),
+/// deno_fetch's classes.
+const FETCH_JS: &[ExtensionFileSource] = embedded![
+    "ext:deno_fetch/" from "../../../third_party/deno_fetch/":
+    "20_headers.js",
+    "21_formdata.js",
+    "22_body.js",
+    "23_request.js",
+    "23_response.js",
 ];
+
+/// A stand-in for the file of `Deno.createHttpClient`'s class, which would
+/// bring deno_fetch's HTTP client and deno_net: no client can be made here,
+/// so no value is ever one.
+const HTTP_CLIENT_JS: ExtensionFileSource = ExtensionFileSource::new(
+    "ext:deno_fetch/22_http_client.js",
+    deno_core::ascii_str!(
+        "(function () { return { HttpClientPrototype: { __proto__: null } }; })();"
+    ),
+);
 
 deno_core::extension!(
     actions_web,
     deps = [deno_webidl, deno_web, deno_crypto],
     customizer = |ext: &mut Extension| {
-        ext.lazy_loaded_js_files = Cow::Borrowed(FETCH_JS);
+        ext.lazy_loaded_js_files = FETCH_JS.iter().cloned().chain([HTTP_CLIENT_JS]).collect();
     },
 );
 
